@@ -1,0 +1,92 @@
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from caseway.orgs.permissions import Role, role_allows
+
+country_code_validator = RegexValidator(
+    r"^[A-Z]{2}$", _("Use the two-letter ISO 3166-1 country code, for example KE or XA.")
+)
+
+
+class OrganizationType(models.TextChoices):
+    UN_AGENCY = "un_agency", _("UN agency")
+    INTERNATIONAL_NGO = "international_ngo", _("International NGO")
+    NATIONAL_NGO = "national_ngo", _("National NGO")
+    COMMUNITY_BASED = "community_based", _("Community-based organization")
+    GOVERNMENT = "government", _("Government")
+    LEGAL_CLINIC = "legal_clinic", _("Legal clinic")
+    HEALTH_FACILITY = "health_facility", _("Health facility")
+    FAITH_GROUP = "faith_group", _("Faith group")
+    EMPLOYER = "employer", _("Employer")
+    DONOR = "donor", _("Donor")
+
+
+class Organization(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    acronym = models.CharField(_("acronym"), max_length=20, blank=True)
+    type = models.CharField(_("type"), max_length=32, choices=OrganizationType.choices)
+    country = models.CharField(_("country"), max_length=2, validators=[country_code_validator])
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.acronym or self.name
+
+
+class Membership(models.Model):
+    """A user's place in one organization, with the role that decides what they may do."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="memberships")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["organization__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "organization"], name="one_membership_per_user_and_organization")
+        ]
+
+    def __str__(self):
+        return f"{self.user} · {self.organization} · {self.get_role_display()}"
+
+    def allows(self, action: str) -> bool:
+        return self.is_active and role_allows(self.role, action)
+
+
+class ApiToken(models.Model):
+    """A key for the API, scoped to one membership (so to one organization and one role).
+
+    Only a SHA-256 hash of the secret is stored: the token is shown once, when created.
+    Tokens are long random strings, so a fast hash is enough (no dictionary to guess from).
+    """
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=16, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.name} ({self.prefix})"
+
+    def is_usable(self, now) -> bool:
+        return self.revoked_at is None and self.expires_at > now and self.membership.is_active

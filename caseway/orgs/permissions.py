@@ -1,0 +1,45 @@
+"""The role table: which role may do which action. The one place permissions are decided.
+
+Object scope (which organization's rows) is decided by each app's ``access.py``; this table
+only says what kind of thing a role may do at all.
+"""
+
+from enum import StrEnum
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    LEGAL_OFFICER = "legal_officer", _("Legal officer")
+    AGENCY_ADMIN = "agency_admin", _("Agency admin")
+    COORDINATOR = "coordinator", _("Coordinator")
+    DONOR = "donor", _("Donor")
+    MONITOR = "monitor", _("Monitor")
+
+
+class Action(StrEnum):
+    VIEW_PERSONAL_DATA = "clients.view_personal_data"
+    VIEW_AUDIT_LOG = "audit.view_log"
+    MANAGE_MEMBERS = "orgs.manage_members"
+    MANAGE_API_TOKENS = "orgs.manage_api_tokens"
+    VIEW_ORGANIZATIONS = "orgs.view_organizations"
+
+
+_EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
+
+ROLE_ACTIONS: dict[str, frozenset[Action]] = {
+    Role.CASEWORKER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
+    Role.SUPERVISOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
+    Role.LEGAL_OFFICER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
+    Role.AGENCY_ADMIN: frozenset(_EVERY_STAFF_ROLE | {Action.MANAGE_MEMBERS, Action.VIEW_AUDIT_LOG}),
+    Role.COORDINATOR: frozenset(_EVERY_STAFF_ROLE),
+    Role.DONOR: frozenset(_EVERY_STAFF_ROLE),
+    Role.MONITOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_AUDIT_LOG}),
+}
+
+
+def role_allows(role: str, action: str) -> bool:
+    return action in ROLE_ACTIONS.get(role, frozenset())

@@ -1,0 +1,19 @@
+from django.urls import include, path
+
+from caseway import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("exit/", views.quick_exit, name="quick_exit"),
+    path("language/", views.set_language, name="set_language"),
+    path("accounts/", include("caseway.accounts.urls")),
+    path("orgs/", include("caseway.orgs.urls")),
+    path("audit/", include("caseway.audit.urls")),
+    path("api/v1/", include("caseway.api.urls")),
+]
+
+handler403 = "caseway.views.permission_denied"
+handler404 = "caseway.views.page_not_found"
+handler400 = "caseway.views.bad_request"
+handler500 = "caseway.views.server_error"
