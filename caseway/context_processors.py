@@ -1,10 +1,38 @@
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from caseway.orgs.permissions import Action
+
+# (url name, label, action needed or None for every signed-in member)
+NAVIGATION = [
+    ("home", _("Home"), None),
+    ("orgs:organization_list", _("Organizations"), Action.VIEW_ORGANIZATIONS),
+    ("orgs:member_list", _("Members"), Action.MANAGE_MEMBERS),
+    ("audit:event_list", _("Audit log"), Action.VIEW_AUDIT_LOG),
+    ("accounts:account", _("My account"), None),
+]
+
+
+def _navigation(request, membership):
+    items = []
+    for url_name, label, action in NAVIGATION:
+        if action is not None and (membership is None or not membership.allows(action)):
+            continue
+        try:
+            url = reverse(url_name)
+        except NoReverseMatch:  # an app not installed yet: leave its link out
+            continue
+        items.append({"url": url, "label": label, "current": request.path == url})
+    return items
 
 
 def shell(request):
     membership = getattr(request, "membership", None)
-    return {
-        "site_name": settings.SITE_NAME,
-        "quick_exit_url": settings.QUICK_EXIT_URL,
-        "active_membership": membership,
-    }
+    user = getattr(request, "user", None)
+    signed_in = user is not None and user.is_authenticated
+    context = {"site_name": settings.SITE_NAME, "active_membership": membership}
+    if signed_in and user.is_verified():
+        context["nav"] = _navigation(request, membership)
+        context["memberships"] = getattr(request, "memberships", [])
+    return context

@@ -1,13 +1,7 @@
 ACTIVE_MEMBERSHIP_SESSION_KEY = "caseway_active_membership"
 
 
-def active_membership_for(request):
-    user = request.user
-    if not user.is_authenticated:
-        return None
-    from caseway.orgs.access import active_memberships_of
-
-    memberships = list(active_memberships_of(user))
+def active_membership_for(request, memberships):
     wanted = request.session.get(ACTIVE_MEMBERSHIP_SESSION_KEY)
     for membership in memberships:
         if membership.pk == wanted:
@@ -27,5 +21,10 @@ class ActiveMembershipMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.membership = active_membership_for(request)
+        request.memberships = []
+        if request.user.is_authenticated:
+            from caseway.orgs.access import active_memberships_of
+
+            request.memberships = list(active_memberships_of(request.user))
+        request.membership = active_membership_for(request, request.memberships)
         return self.get_response(request)

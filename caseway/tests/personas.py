@@ -1,0 +1,96 @@
+"""The named people every test works with, one set per organization (DESIGN.md, Testing)."""
+
+from dataclasses import dataclass, field
+from functools import cache
+
+from django.contrib.auth.hashers import make_password
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from caseway.accounts.models import User
+from caseway.orgs.models import Membership, Organization, OrganizationType
+from caseway.orgs.permissions import Role
+
+PASSWORD = "correct horse battery staple"
+BACKUP_CODE = "backup01"
+
+
+@cache
+def _password_hash():
+    return make_password(PASSWORD)
+
+
+def make_user(email, *, name="", with_second_factor=True) -> User:
+    user = User.objects.create(email=email, display_name=name, password=_password_hash())
+    if with_second_factor:
+        TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+        static = StaticDevice.objects.create(user=user, name="backup", confirmed=True)
+        StaticToken.objects.create(device=static, token=BACKUP_CODE)
+    return user
+
+
+def make_member(organization, role, email, **kwargs) -> User:
+    user = make_user(email, **kwargs)
+    Membership.objects.create(user=user, organization=organization, role=role)
+    return user
+
+
+@dataclass
+class Personas:
+    org_a: Organization
+    org_b: Organization
+    org_other: Organization
+    caseworker_a: User
+    supervisor_a: User
+    legal_officer_a: User
+    admin_a: User
+    monitor_a: User
+    caseworker_b: User
+    supervisor_b: User
+    legal_officer_b: User
+    admin_b: User
+    monitor_b: User
+    coordinator: User
+    donor: User
+    outsider: User
+    by_name: dict = field(default_factory=dict)
+
+    def all(self):
+        return dict(self.by_name)
+
+
+def build_personas() -> Personas:
+    org_a = Organization.objects.create(name="Alpha Relief", acronym="ALR", type=OrganizationType.NATIONAL_NGO, country="XA")
+    org_b = Organization.objects.create(
+        name="Beta Legal Aid", acronym="BLA", type=OrganizationType.LEGAL_CLINIC, country="XB"
+    )
+    org_other = Organization.objects.create(
+        name="Gamma Coordination", acronym="GCO", type=OrganizationType.UN_AGENCY, country="XA"
+    )
+    people = {}
+    for suffix, org in (("a", org_a), ("b", org_b)):
+        for role, name in (
+            (Role.CASEWORKER, "caseworker"),
+            (Role.SUPERVISOR, "supervisor"),
+            (Role.LEGAL_OFFICER, "legal_officer"),
+            (Role.AGENCY_ADMIN, "admin"),
+            (Role.MONITOR, "monitor"),
+        ):
+            people[f"{name}_{suffix}"] = make_member(org, role, f"{name}.{suffix}@example.org")
+    people["coordinator"] = make_member(org_other, Role.COORDINATOR, "coordinator@example.org")
+    donor_org = Organization.objects.create(name="Delta Fund", acronym="DLF", type=OrganizationType.DONOR, country="XB")
+    people["donor"] = make_member(donor_org, Role.DONOR, "donor@example.org")
+    outsider_org = Organization.objects.create(
+        name="Epsilon Works", acronym="EPW", type=OrganizationType.EMPLOYER, country="XB"
+    )
+    people["outsider"] = make_member(outsider_org, Role.CASEWORKER, "outsider@example.org")
+    return Personas(org_a=org_a, org_b=org_b, org_other=org_other, by_name=people, **people)
+
+
+def login(client, user):
+    """Signs ``user`` in with both factors passed, as the login and verify pages would."""
+    client.force_login(user)
+    session = client.session
+    session["otp_device_id"] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
+    session.save()
+    return client
