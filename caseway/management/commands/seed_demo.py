@@ -1,0 +1,45 @@
+import json
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Creates (or completes) the fictional demo network and prints its logins. Idempotent."
+
+    def handle(self, *args, **options):
+        if settings.MODE not in {"demo", "test"}:
+            raise CommandError(
+                "seed_demo creates accounts with a published password. It runs only with CASEWAY_MODE=demo."
+            )
+        network = {}
+        # Each app may ship a `demo` module; they run in floor order, so later apps find earlier data.
+        for app_config in apps.get_app_configs():
+            if not app_config.name.startswith("caseway"):
+                continue
+            module_name = f"{app_config.name}.demo"
+            if find_spec(module_name) is None:
+                continue
+            self.stdout.write(f"Seeding {app_config.label} …")
+            import_module(module_name).seed(network)
+        from caseway.orgs.demo import logins
+
+        rows = logins()
+        self._print(rows)
+        if settings.DEMO_MODE:
+            path = settings.VAR_DIR / "demo-logins.json"
+            path.write_text(json.dumps(rows, indent=2), encoding="utf-8")
+            path.chmod(0o600)
+            self.stdout.write(f"\nThe same logins are in {path}")
+
+    def _print(self, rows):
+        self.stdout.write(self.style.MIGRATE_HEADING("\nDemo logins (fictional people; password for all below)"))
+        if rows:
+            self.stdout.write(f"Password: {rows[0]['password']}\n")
+        for row in rows:
+            self.stdout.write(f"{row['email']:<45} {row['organization']:<5} {row['role']}")
+            self.stdout.write(f"    TOTP: {row['totp_uri']}")
+            self.stdout.write(f"    backup codes: {' '.join(row['backup_codes'][:3])}")
