@@ -1,5 +1,6 @@
 """The named people every test works with, one set per organization (DESIGN.md, Testing)."""
 
+import time
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -7,6 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from caseway.accounts.middleware import SESSION_REAUTHENTICATED_AT
 from caseway.accounts.models import User
 from caseway.orgs.models import Membership, Organization, OrganizationType
 from caseway.orgs.permissions import Role
@@ -88,9 +90,13 @@ def build_personas() -> Personas:
 
 
 def login(client, user):
-    """Signs ``user`` in with both factors passed, as the login and verify pages would."""
+    """Signs ``user`` in with both factors passed, as the login and verify pages would.
+
+    Passing the second factor also counts as a fresh re-authentication, as it does in the app.
+    """
     client.force_login(user)
     session = client.session
     session["otp_device_id"] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
+    session[SESSION_REAUTHENTICATED_AT] = time.time()
     session.save()
     return client

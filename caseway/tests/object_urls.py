@@ -1,0 +1,45 @@
+"""For every object-scoped URL: how to make an object, who may reach it, and who may not.
+
+``other`` is a persona of another organization with the same role as ``owner``, so a refusal
+can only come from the object's scope (404), never from the role (403). Later issues add their
+object-scoped URLs here; the access-matrix test fails for any object-scoped URL missing from it.
+"""
+
+from dataclasses import dataclass, field
+
+from caseway.orgs import services as org_services
+
+
+@dataclass
+class ObjectCase:
+    owner: object
+    other: object
+    kwargs: dict
+    method: str = "get"
+    data: dict = field(default_factory=dict)
+
+
+def _member_of_org_a(personas):
+    return personas.caseworker_a.memberships.get(organization=personas.org_a)
+
+
+def _member_detail(personas):
+    return ObjectCase(personas.admin_a, personas.admin_b, {"pk": _member_of_org_a(personas).pk})
+
+
+def _member_second_factor_reset(personas):
+    return ObjectCase(personas.admin_a, personas.admin_b, {"pk": _member_of_org_a(personas).pk}, method="post")
+
+
+def _api_token_revoke(personas):
+    token, _secret = org_services.api_token_create(
+        actor=personas.caseworker_a, membership=_member_of_org_a(personas), name="matrix"
+    )
+    return ObjectCase(personas.caseworker_a, personas.caseworker_b, {"pk": token.pk}, method="post")
+
+
+OBJECT_URLS = {
+    "orgs:member_detail": _member_detail,
+    "orgs:member_second_factor_reset": _member_second_factor_reset,
+    "orgs:api_token_revoke": _api_token_revoke,
+}

@@ -1,0 +1,135 @@
+"""Page weight: every page the personas can open stays within DESIGN.md's 2G budgets.
+
+Sizes are deterministic, so these are tests (timings live in bench/). Budgets are gzip sizes.
+"""
+
+import gzip
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+from caseway.lib.access import AUTHENTICATED, OBJECT, PUBLIC, ROLE
+from caseway.tests.object_urls import OBJECT_URLS
+from caseway.tests.personas import login
+from caseway.tests.urls_inventory import all_routes
+
+KB = 1024
+HTML_BUDGET = 20 * KB
+CSS_BUDGET = 12 * KB
+JS_BUDGET = 20 * KB
+FIRST_LOAD_BUDGET = 60 * KB
+FIRST_LOAD_REQUESTS = 5
+STATIC_DIR = "caseway/static/caseway"
+
+
+def gzip_size(content: bytes) -> int:
+    return len(gzip.compress(content, compresslevel=9))
+
+
+class Subresources(HTMLParser):
+    """The files a browser fetches to show the page: stylesheets, scripts, images, icons."""
+
+    def __init__(self):
+        super().__init__()
+        self.urls = []
+
+    def handle_starttag(self, tag, attrs):
+        attributes = dict(attrs)
+        url = None
+        if tag == "link" and attributes.get("rel") in {"stylesheet", "icon", "preload"}:
+            url = attributes.get("href")
+        elif tag in {"script", "img", "iframe"}:
+            url = attributes.get("src")
+        if url and not url.startswith("data:"):
+            self.urls.append(url)
+
+
+def static_size(url: str) -> int:
+    assert url.startswith("/static/"), f"only our own static files may load: {url}"
+    path = finders.find(url.removeprefix("/static/"))
+    assert path, f"missing static file {url}"
+    with open(path, "rb") as handle:
+        return gzip_size(handle.read())
+
+
+def _all_static(suffix):
+    paths = []
+    for finder in finders.get_finders():
+        for relative, storage in finder.list([]):
+            if relative.endswith(suffix):
+                paths.append(storage.path(relative))
+    return paths
+
+
+def test_it_keeps_all_css_within_budget():
+    total = sum(gzip_size(open(path, "rb").read()) for path in _all_static(".css"))
+    assert 0 < total <= CSS_BUDGET, total
+
+
+def test_it_keeps_all_javascript_within_budget():
+    total = sum(gzip_size(open(path, "rb").read()) for path in _all_static(".js"))
+    assert 0 < total <= JS_BUDGET, total
+
+
+def _pages_for(personas):
+    """(persona or None, path) for every page a persona can GET without parameters, and objects."""
+    routes = [r for r in all_routes() if not r.is_api]
+    for route in routes:
+        if route.has_parameters:
+            continue
+        if route.access_class == PUBLIC:
+            yield None, route.placeholder_path()
+        elif route.access_class in {AUTHENTICATED, ROLE}:
+            for user in personas.all().values():
+                yield user, route.placeholder_path()
+    for name, factory in OBJECT_URLS.items():
+        case = factory(personas)
+        if case.method == "get":
+            yield case.owner, reverse(name, kwargs=case.kwargs)
+
+
+@pytest.mark.django_db
+def test_it_keeps_every_page_within_budget(client, personas):
+    checked = 0
+    failures = []
+    for user, path in _pages_for(personas):
+        client.logout()
+        if user is not None:
+            login(client, user)
+        response = client.get(path)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        checked += 1
+        html = response.content
+        parser = Subresources()
+        parser.feed(html.decode())
+        html_size = gzip_size(html)
+        total = html_size + sum(static_size(url) for url in parser.urls)
+        requests = 1 + len(parser.urls)
+        label = f"{path} as {user.email if user else 'anonymous'}"
+        if html_size > HTML_BUDGET:
+            failures.append(f"{label}: HTML {html_size} B gzip > {HTML_BUDGET}")
+        if total > FIRST_LOAD_BUDGET:
+            failures.append(f"{label}: first load {total} B gzip > {FIRST_LOAD_BUDGET}")
+        if requests > FIRST_LOAD_REQUESTS:
+            failures.append(f"{label}: {requests} requests > {FIRST_LOAD_REQUESTS}")
+    assert checked >= 10, f"only {checked} pages rendered: the harness is not seeing the site"
+    assert failures == []
+
+
+@pytest.mark.django_db
+def test_it_loads_no_inline_script_anywhere(client, personas):
+    """The CSP forbids inline scripts, so a page that has one is broken, not just heavy."""
+    for user, path in _pages_for(personas):
+        client.logout()
+        if user is not None:
+            login(client, user)
+        response = client.get(path)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            continue
+        inline = re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>", response.content)
+        assert inline == [], path
+        assert not re.search(rb"<[^>]+\son[a-z]+=", response.content), f"inline event handler in {path}"
