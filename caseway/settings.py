@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "caseway.api",
     "caseway",
 ]
+if TEST_MODE:
+    INSTALLED_APPS.append("caseway.vault.tests.vaulttestapp")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -249,7 +251,8 @@ USE_TZ = True
 
 # Static files: hashed names and a year of cache, served by WhiteNoise.
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(env_str("CASEWAY_STATIC_ROOT", str(VAR_DIR / "static")))
+# Tests serve straight from the apps' static folders (WhiteNoise finders), with no collected copy.
+STATIC_ROOT = None if TEST_MODE else Path(env_str("CASEWAY_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -299,11 +302,13 @@ API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)
 SITE_NAME = env_str("CASEWAY_SITE_NAME", "Caseway")
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 
-EMAIL_BACKEND = (
-    "django.core.mail.backends.locmem.EmailBackend"
-    if TEST_MODE
-    else env_str("CASEWAY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-)
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.locmem.EmailBackend"
+        if TEST_MODE
+        else env_str("CASEWAY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("CASEWAY_FROM_EMAIL", "no-reply@localhost")
 
 # Logs carry event names and ids only, never values (DESIGN.md principle 4).

@@ -55,6 +55,7 @@ class Personas:
     coordinator: User
     donor: User
     outsider: User
+    unaffiliated: User
     by_name: dict = field(default_factory=dict)
 
     def all(self):
@@ -86,6 +87,9 @@ def build_personas() -> Personas:
         name="Epsilon Works", acronym="EPW", type=OrganizationType.EMPLOYER, country="XB"
     )
     people["outsider"] = make_member(outsider_org, Role.CASEWORKER, "outsider@example.org")
+    # Signed in with both factors, but their only membership was deactivated: may do nothing.
+    people["unaffiliated"] = make_member(org_a, Role.CASEWORKER, "former.caseworker.a@example.org")
+    Membership.objects.filter(user=people["unaffiliated"]).update(is_active=False)
     return Personas(org_a=org_a, org_b=org_b, org_other=org_other, by_name=people, **people)
 
 
