@@ -58,6 +58,7 @@ _fallback_keys = _demo_keys() if DEMO_MODE else _throwaway_keys() if TEST_MODE e
 
 # Keys. In production every one of them must be given explicitly (caseway.checks refuses to start).
 SECRET_KEY = env_str("CASEWAY_SECRET_KEY") or _fallback_keys.get("secret_key", "")
+SECRET_KEY_FALLBACKS = env_list("CASEWAY_SECRET_KEY_FALLBACKS")  # old keys, during a rotation only
 VAULT_KEYS = env_str("CASEWAY_VAULT_KEYS") or _fallback_keys.get("vault_keys", "")
 BLIND_INDEX_KEY = env_str("CASEWAY_BLIND_INDEX_KEY") or _fallback_keys.get("blind_index_key", "")
 AUDIT_KEY = env_str("CASEWAY_AUDIT_KEY") or _fallback_keys.get("audit_key", "")
