@@ -1,3 +1,9 @@
+from django.urls import path
+
+from caseway.audit import views
+
 app_name = "audit"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.event_list, name="event_list"),
+]
