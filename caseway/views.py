@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.contrib.auth import logout
 from django.db import DatabaseError, connection
@@ -10,6 +12,8 @@ from django.views.decorators.csrf import requires_csrf_token
 from caseway import audit
 from caseway.accounts.middleware import second_factor_exempt
 from caseway.lib.access import authenticated, public
+
+ROLE_ACTION_CODE = re.compile(r"[a-z_]+\.[a-z_]+")
 
 
 @authenticated
@@ -57,7 +61,10 @@ def csrf_failure(request, reason=""):
 @requires_csrf_token
 def permission_denied(request, exception=None):
     if request.user.is_authenticated:
-        audit.record(request.user, "access.permission_denied", None, fields=[str(exception or "")[:80]], request=request)
+        # role_required raises PermissionDenied(action); only such a code goes in, never free text.
+        action = str(exception or "")
+        fields = [action] if ROLE_ACTION_CODE.fullmatch(action) else []
+        audit.record(request.user, "access.permission_denied", None, fields=fields, request=request)
     return render(request, "caseway/403.html", status=403)
 
 

@@ -1,6 +1,5 @@
 import base64
 import io
-import os
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -15,7 +14,8 @@ from caseway.vault.tests.vaulttestapp.models import Person
 
 pytestmark = pytest.mark.django_db
 
-K1, K2, K3 = (base64.b64encode(os.urandom(32)).decode() for _ in range(3))
+# Fixed keys: parametrized test ids must be identical in every pytest-xdist worker.
+K1, K2, K3 = (base64.b64encode(bytes([seed]) * 32).decode() for seed in (1, 2, 3))
 ONLY_V1 = f"1:{K1}"
 V1_AND_V2 = f"1:{K1},2:{K2}"
 ONLY_V2 = f"2:{K2}"
