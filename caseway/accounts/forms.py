@@ -1,5 +1,9 @@
+import unicodedata
+
 from django import forms
+from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.utils.translation import gettext_lazy as _
 
 
@@ -54,3 +58,20 @@ class ReauthenticationForm(forms.Form):
 
 class PasswordChangeForm(SetPasswordForm):
     """Re-authentication already proved the old password, so it is not asked again."""
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Also sends a link to an invited member who never set a password (their invitation expired).
+
+    Django leaves out accounts without a usable password, meant for accounts that sign in
+    elsewhere; here such an account is always an invitation not taken up yet.
+    """
+
+    def get_users(self, email):
+        candidates = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        # The same exact comparison Django makes, so look-alike Unicode addresses never match.
+        return (user for user in candidates if _same_email(email, user.email))
+
+
+def _same_email(one: str, other: str) -> bool:
+    return unicodedata.normalize("NFKC", one).casefold() == unicodedata.normalize("NFKC", other).casefold()

@@ -1,4 +1,5 @@
 import time
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth import logout
@@ -56,7 +57,7 @@ class SecondFactorRequiredMiddleware:
         from caseway.accounts.services import has_confirmed_second_factor
 
         target = "accounts:verify" if has_confirmed_second_factor(request.user) else "accounts:enroll"
-        return redirect(f"{reverse(target)}?next={request.get_full_path()}")
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
 
 
 def second_factor_exempt(view):

@@ -2,7 +2,7 @@
 
 import time
 
-from django.contrib.auth import logout
+from django.contrib.auth import authenticate, logout
 from django.db import transaction
 from django_otp import devices_for_user
 from django_otp import login as otp_login
@@ -80,8 +80,13 @@ def second_factor_verify(*, actor, request, token: str) -> bool:
 
 
 def reauthentication_confirm(*, actor, request, password: str, token: str) -> bool:
-    """Proves the person at the keyboard is still the user, before a sensitive operation."""
-    if not actor.check_password(password):
+    """Proves the person at the keyboard is still the user, before a sensitive operation.
+
+    The password goes through ``authenticate`` so that django-axes counts wrong guesses here as at
+    the sign-in page: a stolen session cannot be used to try passwords without limit.
+    """
+    proven = authenticate(request, username=actor.get_username(), password=password)
+    if proven is None or proven.pk != actor.pk:
         audit.record(actor, "accounts.reauthentication_failed", actor, request=request)
         return False
     if not second_factor_verify(actor=actor, request=request, token=token):

@@ -6,7 +6,8 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout, views as auth_views
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,7 @@ from caseway.accounts.forms import (
     EmailAuthenticationForm,
     EnrollmentForm,
     PasswordChangeForm,
+    PasswordResetForm,
     ReauthenticationForm,
 )
 from caseway.accounts.middleware import SESSION_STARTED_AT, second_factor_exempt
@@ -107,16 +109,19 @@ def _qr_svg(uri: str) -> str:
 @authenticated
 def enroll(request):
     user = request.user
-    if services.has_confirmed_second_factor(user) and not user.is_verified():
-        return redirect(_with_next("accounts:verify", _safe_next(request)))
+    if services.has_confirmed_second_factor(user):
+        if not user.is_verified():
+            return redirect(_with_next("accounts:verify", _safe_next(request)))
+        # Replacing a working authenticator is a sensitive operation: a stolen session must not
+        # be able to swap in its own and keep the account.
+        if not services.recently_reauthenticated(request, settings.REAUTH_MAX_AGE):
+            return redirect(_with_next("accounts:reauthenticate", request.get_full_path()))
     if request.method == "POST":
         form = EnrollmentForm(request.POST)
         if form.is_valid():
             codes = services.totp_enrollment_confirm(actor=user, request=request, token=form.cleaned_data["token"])
             if codes is not None:
-                return render(
-                    request, "accounts/backup_codes.html", {"codes": codes, "next": _safe_next(request)}
-                )
+                return render(request, "accounts/backup_codes.html", {"codes": codes, "next": _safe_next(request)})
             form.add_error("token", _("That code does not match. Check the time on your phone and try again."))
         device = user.totpdevice_set.filter(confirmed=False).first() or services.totp_enrollment_start(actor=user)
     else:
@@ -161,7 +166,7 @@ def account(request):
 
 @require_POST
 @authenticated
-@reauthentication_required
+@reauthentication_required(return_to="accounts:account")
 def backup_codes_regenerate(request):
     codes = services.backup_codes_regenerate(actor=request.user, request=request)
     return render(request, "accounts/backup_codes.html", {"codes": codes, "next": reverse("accounts:account")})
@@ -177,7 +182,7 @@ def sign_out_everywhere(request):
 
 @sensitive_post_parameters()
 @authenticated
-@reauthentication_required
+@reauthentication_required(return_to="accounts:password_change")
 def password_change(request):
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -190,6 +195,7 @@ def password_change(request):
 password_reset = public(
     second_factor_exempt(
         auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
             template_name="accounts/password_reset.html",
             email_template_name="accounts/email/password_reset.txt",
             subject_template_name="accounts/email/password_reset_subject.txt",

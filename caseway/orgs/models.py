@@ -89,4 +89,9 @@ class ApiToken(models.Model):
         return f"{self.name} ({self.prefix})"
 
     def is_usable(self, now) -> bool:
-        return self.revoked_at is None and self.expires_at > now and self.membership.is_active
+        return (
+            self.revoked_at is None
+            and self.expires_at > now
+            and self.membership.is_active
+            and self.membership.organization.is_active
+        )

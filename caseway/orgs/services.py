@@ -23,11 +23,11 @@ from caseway.orgs.middleware import ACTIVE_MEMBERSHIP_SESSION_KEY
 from caseway.orgs.models import ApiToken, Membership
 from caseway.orgs.permissions import Action, Role
 
-TOKEN_PREFIX = "cw"
+TOKEN_PREFIX = "cw"  # noqa: S105  (the visible tag of our tokens, not a secret)
 
 
 def active_organization_switch(*, actor, request, membership: Membership):
-    if membership.user_id != actor.pk or not membership.is_active:
+    if membership.user_id != actor.pk or not membership.is_active or not membership.organization.is_active:
         raise ValidationError(_("You are not a member of that organization."))
     request.session[ACTIVE_MEMBERSHIP_SESSION_KEY] = membership.pk
     audit.record(actor, "orgs.active_organization_switched", membership.organization, request=request)
@@ -64,7 +64,10 @@ def member_invite(*, actor, actor_membership, email: str, display_name: str, rol
 def _send_invitation(user, organization, request):
     path = reverse(
         "accounts:password_reset_confirm",
-        kwargs={"uidb64": urlsafe_base64_encode(force_bytes(user.pk)), "token": default_token_generator.make_token(user)},
+        kwargs={
+            "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+            "token": default_token_generator.make_token(user),
+        },
     )
     link = request.build_absolute_uri(path) if request is not None else path
     context = {"organization": organization, "link": link, "site_name": settings.SITE_NAME}
@@ -78,6 +81,10 @@ def _send_invitation(user, organization, request):
 
 @transaction.atomic
 def member_update(*, actor, actor_membership, membership: Membership, role: str, is_active: bool, request=None):
+    if not actor_membership.allows(Action.MANAGE_MEMBERS):
+        raise ValidationError(_("You may not manage members."))
+    if role not in Role.values:
+        raise ValidationError(_("Choose a role from the list."))
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.organization_id != actor_membership.organization_id:
         raise ValidationError(_("You may not manage members of another organization."))
@@ -98,8 +105,13 @@ def member_update(*, actor, actor_membership, membership: Membership, role: str,
 
 
 def member_second_factor_reset(*, actor, actor_membership, membership: Membership, request=None):
+    if not actor_membership.allows(Action.MANAGE_MEMBERS):
+        raise ValidationError(_("You may not manage members."))
     if membership.organization_id != actor_membership.organization_id:
         raise ValidationError(_("You may not manage members of another organization."))
+    # A former member's account is no longer this organization's to reset (they may work elsewhere now).
+    if not membership.is_active:
+        raise ValidationError(_("This person is no longer an active member of your organization."))
     account_services.second_factor_reset(actor=actor, user=membership.user, request=request)
 
 
@@ -150,9 +162,7 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
     token = (
-        ApiToken.objects.select_related("membership__user", "membership__organization")
-        .filter(prefix=parts[1])
-        .first()
+        ApiToken.objects.select_related("membership__user", "membership__organization").filter(prefix=parts[1]).first()
     )
     if token is None or not constant_time_compare(token.secret_hash, _hash_secret(raw)):
         return None

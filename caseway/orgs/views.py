@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -27,7 +28,9 @@ def switch_organization(request):
         messages.error(request, _("You are not a member of that organization."))
     else:
         services.active_organization_switch(actor=request.user, request=request, membership=membership)
-        messages.success(request, _("You are now working as %(organization)s.") % {"organization": membership.organization})
+        messages.success(
+            request, _("You are now working as %(organization)s.") % {"organization": membership.organization}
+        )
     return redirect("home")
 
 
@@ -39,17 +42,20 @@ def organization_list(request):
 
 @role_required(Action.MANAGE_MEMBERS)
 def member_list(request):
-    memberships = access.managed_memberships(request.membership).order_by("-is_active", "user__email")
-    return render(request, "orgs/member_list.html", {"memberships": memberships})
+    memberships = access.managed_memberships(request.membership).order_by("-is_active", "user__email", "pk")
+    page = Paginator(memberships, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "orgs/member_list.html", {"memberships": page.object_list, "page": page})
 
 
 @role_required(Action.MANAGE_MEMBERS)
-@reauthentication_required
+@reauthentication_required(return_to="orgs:member_invite")
 def member_invite(request):
     form = MemberInviteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.member_invite(actor=request.user, actor_membership=request.membership, request=request, **form.cleaned_data)
+            services.member_invite(
+                actor=request.user, actor_membership=request.membership, request=request, **form.cleaned_data
+            )
         except ValidationError as error:
             _form_errors_from(error, form)
         else:
@@ -81,13 +87,18 @@ def member_detail(request, pk):
 
 @require_POST
 @object_scoped(Action.MANAGE_MEMBERS)
-@reauthentication_required
+@reauthentication_required(return_to="orgs:member_detail")
 def member_second_factor_reset(request, pk):
     membership = access.get_managed_membership(request.membership, pk)
-    services.member_second_factor_reset(
-        actor=request.user, actor_membership=request.membership, membership=membership, request=request
-    )
-    messages.success(request, _("Two-step sign-in was reset. The member sets it up again at their next sign-in."))
+    try:
+        services.member_second_factor_reset(
+            actor=request.user, actor_membership=request.membership, membership=membership, request=request
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("Two-step sign-in was reset. The member sets it up again at their next sign-in."))
     return redirect("orgs:member_detail", pk=membership.pk)
 
 
@@ -99,7 +110,7 @@ def api_token_list(request):
 
 @require_POST
 @role_required(Action.MANAGE_API_TOKENS)
-@reauthentication_required
+@reauthentication_required(return_to="orgs:api_token_list")
 def api_token_create(request):
     form = ApiTokenCreateForm(request.POST)
     if form.is_valid():
