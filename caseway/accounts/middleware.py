@@ -25,7 +25,8 @@ class SessionLifetimeMiddleware:
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
                 return redirect(f"{reverse(settings.LOGIN_URL)}?expired=1")
-            request.session[SESSION_STARTED_AT] = started
+            if SESSION_STARTED_AT not in request.session:
+                request.session[SESSION_STARTED_AT] = started  # assigning marks the session for saving
             # Writing the session on every request costs a query; once a minute is precise enough.
             if now - last_seen > 60 or SESSION_LAST_SEEN_AT not in request.session:
                 request.session[SESSION_LAST_SEEN_AT] = now
