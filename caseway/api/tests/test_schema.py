@@ -1,0 +1,117 @@
+import gzip
+import re
+
+import pytest
+import schemathesis
+import yaml
+from jsonschema_rs import ValidationError
+
+SCHEMA = "/api/v1/schema/"
+DOCS = "/api/v1/docs/"
+OPERATIONS = {
+    ("/api/v1/me/", "get"),
+    ("/api/v1/organizations/", "get"),
+    ("/api/v1/organizations/{id}/", "get"),
+}
+
+
+@pytest.fixture
+def schema(client, db):
+    response = client.get(SCHEMA, {"format": "json"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def test_it_serves_a_valid_openapi_3_document(schema):
+    assert schema["openapi"].startswith("3.")
+    schemathesis.openapi.from_dict(schema).validate()
+
+
+def test_it_would_notice_an_invalid_document(schema):
+    # Guards the test above: the validator really checks against the OpenAPI meta-schema.
+    del schema["info"]
+    with pytest.raises(ValidationError):
+        schemathesis.openapi.from_dict(schema).validate()
+
+
+@pytest.mark.django_db
+def test_it_serves_the_same_schema_as_yaml_by_default(client, schema):
+    response = client.get(SCHEMA)
+    assert response["Content-Type"].startswith("application/vnd.oai.openapi")
+    assert yaml.safe_load(response.content) == schema
+
+
+@pytest.mark.django_db
+def test_it_is_public_even_to_a_caller_with_a_bad_token(client):
+    response = client.get(SCHEMA, HTTP_AUTHORIZATION="Bearer cw_000000000000_nope")
+    assert response.status_code == 200
+
+
+def test_it_documents_every_operation_and_no_way_to_create_tokens(schema):
+    operations = {(path, method) for path, item in schema["paths"].items() for method in item}
+    assert operations == OPERATIONS
+    assert "tokens" not in " ".join(schema["paths"])
+    assert "There is no API to create tokens" in schema["info"]["description"]
+
+
+def test_it_documents_bearer_tokens_and_sessions(schema):
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"]["type"] == "http"
+    assert schemes["bearerAuth"]["scheme"] == "bearer"
+    assert schemes["cookieAuth"]["in"] == "cookie"
+    for path, method in OPERATIONS:
+        assert schema["paths"][path][method]["security"] == [{"bearerAuth": []}, {"cookieAuth": []}]
+
+
+def test_it_documents_the_shared_error_answers(schema):
+    error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+    for path, method in OPERATIONS:
+        responses = schema["paths"][path][method]["responses"]
+        assert responses["401"]["content"] == error, path
+    assert "403" not in schema["paths"]["/api/v1/me/"]["get"]["responses"]
+    assert schema["paths"]["/api/v1/organizations/"]["get"]["responses"]["403"]["content"] == error
+    assert schema["paths"]["/api/v1/organizations/{id}/"]["get"]["responses"]["404"]["content"] == error
+
+
+def test_it_names_fields_explicitly(schema):
+    components = schema["components"]["schemas"]
+    assert list(components["Organization"]["properties"]) == ["id", "name", "acronym", "type", "country"]
+    assert set(components["Me"]["properties"]) == {
+        "email",
+        "display_name",
+        "membership",
+        "memberships",
+        "token_authenticated",
+        "token_expires_at",
+    }
+    assert "OrganizationTypeEnum" in components
+
+
+@pytest.mark.django_db
+def test_it_renders_a_small_docs_page_for_anonymous_visitors(client):
+    response = client.get(DOCS)
+
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert 'id="authentication"' in html
+    assert "Authorization: Bearer cw_" in html
+    for path, method in OPERATIONS:
+        assert f"<code>{method.upper()} {path}</code>" in html
+    assert 'href="#schema-Organization"' in html
+    assert 'id="schema-Organization"' in html
+    assert len(gzip.compress(response.content, compresslevel=9)) <= 20 * 1024
+
+
+@pytest.mark.django_db
+def test_it_loads_no_inline_script_or_third_party_viewer_in_the_docs(client):
+    html = client.get(DOCS).content
+    assert re.findall(rb"<script(?![^>]*\bsrc=)[^>]*>", html) == []
+    assert b"swagger" not in html.lower()
+    assert b"redoc" not in html.lower()
+
+
+@pytest.mark.django_db
+def test_it_links_signed_in_staff_to_their_tokens(login_as, personas):
+    html = login_as(personas.caseworker_a).get(DOCS).content.decode()
+    assert 'href="/orgs/api-tokens/"' in html
