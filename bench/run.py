@@ -63,7 +63,7 @@ def main():
         monitor = User.objects.get(email="monitor@hwn.demo.example.org")
         organization = monitor.memberships.get().organization
         started = time.perf_counter()
-        for index in range(arguments.events):
+        for _ in range(arguments.events):
             audit.record(admin, "bench.event_recorded", admin, fields=["field"], organization=organization)
         append_ms = (time.perf_counter() - started) * 1000 / arguments.events
 

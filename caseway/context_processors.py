@@ -32,7 +32,8 @@ def shell(request):
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
     context = {"site_name": settings.SITE_NAME, "active_membership": membership}
-    if signed_in and user.is_verified():
+    # Token callers (API error pages) have no second-factor state: treat them as unverified.
+    if signed_in and getattr(user, "is_verified", lambda: False)():
         context["nav"] = _navigation(request, membership)
         context["memberships"] = getattr(request, "memberships", [])
     return context

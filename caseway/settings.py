@@ -13,7 +13,6 @@ from pathlib import Path
 
 import dj_database_url
 from django.utils.csp import CSP
-from django.utils.translation import gettext_lazy as _
 
 from caseway.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
 
@@ -196,7 +195,9 @@ AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = env_int("CASEWAY_PROXY_COUNT", 0) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if AXES_IPWARE_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Sessions: idle timeout and absolute lifetime are enforced by SessionLifetimeMiddleware.
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -290,7 +291,7 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    "DEFAULT_PAGINATION_CLASS": "caseway.lib.pagination.CappedLimitOffsetPagination",
     "PAGE_SIZE": 50,
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
     "EXCEPTION_HANDLER": "caseway.api.exceptions.exception_handler",
@@ -309,13 +310,23 @@ API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)
 SITE_NAME = env_str("CASEWAY_SITE_NAME", "Caseway")
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 
-MAILERS = {
-    "default": {
-        "BACKEND": "django.core.mail.backends.locmem.EmailBackend"
-        if TEST_MODE
-        else env_str("CASEWAY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"),
+if TEST_MODE:
+    _mailer = {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}
+elif DEMO_MODE:
+    _mailer = {"BACKEND": "django.core.mail.backends.console.EmailBackend"}  # demo mail shows in the terminal
+else:
+    _mailer = {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": env_str("CASEWAY_SMTP_HOST", "localhost"),
+            "port": env_int("CASEWAY_SMTP_PORT", 587),
+            "username": env_str("CASEWAY_SMTP_USER"),
+            "password": env_str("CASEWAY_SMTP_PASSWORD"),
+            "use_tls": env_bool("CASEWAY_SMTP_STARTTLS", True),
+            "timeout": 20,
+        },
     }
-}
+MAILERS = {"default": _mailer}
 DEFAULT_FROM_EMAIL = env_str("CASEWAY_FROM_EMAIL", "no-reply@localhost")
 
 # Logs carry event names and ids only, never values (DESIGN.md principle 4).

@@ -24,6 +24,8 @@ class SessionLifetimeMiddleware:
             last_seen = request.session.get(SESSION_LAST_SEEN_AT, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - started > settings.SESSION_ABSOLUTE_TIMEOUT:
                 logout(request)
+                if request.path.startswith("/api/"):
+                    return self.get_response(request)  # signed out now: the API answers 401 itself
                 return redirect(f"{reverse(settings.LOGIN_URL)}?expired=1")
             if SESSION_STARTED_AT not in request.session:
                 request.session[SESSION_STARTED_AT] = started  # assigning marks the session for saving

@@ -124,7 +124,8 @@ def api_token_create(*, actor, membership: Membership, name: str, days: int | No
     """Creates a token for the actor's membership; returns (token, the secret shown once)."""
     if membership.user_id != actor.pk or not membership.allows(Action.MANAGE_API_TOKENS):
         raise ValidationError(_("You may not create API tokens for this organization."))
-    days = days or settings.API_TOKEN_DEFAULT_DAYS
+    if days is None:
+        days = settings.API_TOKEN_DEFAULT_DAYS
     if not 1 <= days <= 365:
         raise ValidationError(_("A token lasts between 1 and 365 days."))
     prefix = secrets.token_hex(6)

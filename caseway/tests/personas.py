@@ -8,7 +8,7 @@ from django.contrib.auth.hashers import make_password
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from caseway.accounts.middleware import SESSION_REAUTHENTICATED_AT
+from caseway.accounts.middleware import SESSION_LAST_SEEN_AT, SESSION_REAUTHENTICATED_AT, SESSION_STARTED_AT
 from caseway.accounts.models import User
 from caseway.orgs.models import Membership, Organization, OrganizationType
 from caseway.orgs.permissions import Role
@@ -63,7 +63,9 @@ class Personas:
 
 
 def build_personas() -> Personas:
-    org_a = Organization.objects.create(name="Alpha Relief", acronym="ALR", type=OrganizationType.NATIONAL_NGO, country="XA")
+    org_a = Organization.objects.create(
+        name="Alpha Relief", acronym="ALR", type=OrganizationType.NATIONAL_NGO, country="XA"
+    )
     org_b = Organization.objects.create(
         name="Beta Legal Aid", acronym="BLA", type=OrganizationType.LEGAL_CLINIC, country="XB"
     )
@@ -101,6 +103,9 @@ def login(client, user):
     client.force_login(user)
     session = client.session
     session["otp_device_id"] = TOTPDevice.objects.get(user=user, confirmed=True).persistent_id
-    session[SESSION_REAUTHENTICATED_AT] = time.time()
+    now = time.time()
+    session[SESSION_REAUTHENTICATED_AT] = now
+    session[SESSION_STARTED_AT] = now
+    session[SESSION_LAST_SEEN_AT] = now
     session.save()
     return client

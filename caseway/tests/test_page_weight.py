@@ -6,13 +6,14 @@ Sizes are deterministic, so these are tests (timings live in bench/). Budgets ar
 import gzip
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.urls import reverse
 
-from caseway.lib.access import AUTHENTICATED, OBJECT, PUBLIC, ROLE
+from caseway.lib.access import AUTHENTICATED, PUBLIC, ROLE
 from caseway.tests.object_urls import OBJECT_URLS
 from caseway.tests.personas import login
 from caseway.tests.urls_inventory import all_routes
@@ -69,12 +70,12 @@ def _all_static(suffix):
 
 
 def test_it_keeps_all_css_within_budget():
-    total = sum(gzip_size(open(path, "rb").read()) for path in _all_static(".css"))
+    total = sum(gzip_size(Path(path).read_bytes()) for path in _all_static(".css"))
     assert 0 < total <= CSS_BUDGET, total
 
 
 def test_it_keeps_all_javascript_within_budget():
-    total = sum(gzip_size(open(path, "rb").read()) for path in _all_static(".js"))
+    total = sum(gzip_size(Path(path).read_bytes()) for path in _all_static(".js"))
     assert 0 < total <= JS_BUDGET, total
 
 

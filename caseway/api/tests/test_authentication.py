@@ -168,11 +168,6 @@ def test_it_treats_the_bearer_keyword_case_insensitively(client, personas):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="SessionLifetimeMiddleware redirects expired sessions to the login page (302) even under /api/; "
-    "it should log out and let the API answer 401. Remove this mark once caseway/accounts/middleware.py is fixed.",
-)
 def test_it_answers_an_expired_session_with_the_same_401(login_as, personas, reference_401):
     from caseway.accounts.middleware import SESSION_LAST_SEEN_AT
 
