@@ -8,6 +8,7 @@ and 95th percentiles; docs/PERFORMANCE.md records the results. Never run it agai
 """
 
 import argparse
+import gzip
 import os
 import statistics
 import sys
@@ -19,6 +20,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def _setup(var_dir: str):
+    import logging
+
+    logging.disable(logging.INFO)
     os.environ["CASEWAY_MODE"] = "demo"
     os.environ["CASEWAY_VAR_DIR"] = var_dir
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "caseway.settings")
@@ -74,10 +78,13 @@ def main():
         session.save()
         anonymous = Client(HTTP_HOST="127.0.0.1")
 
+        sizes = {}
+
         def get(c, path):
             def request():
                 response = c.get(path)
                 assert response.status_code == 200, (path, response.status_code)
+                sizes[path] = len(gzip.compress(response.content, compresslevel=9))
 
             return request
 
@@ -89,10 +96,11 @@ def main():
             ("GET /audit/?page=last", get(client, "/audit/?page=last")),
         ]
         print(f"database: {connection.vendor}; repeat {arguments.repeat}")
-        print(f"{'what':<40} {'median ms':>10} {'p95 ms':>10}")
+        print(f"{'what':<40} {'median ms':>10} {'p95 ms':>10} {'gzip B':>8}")
         for label, request in rows:
             median, p95 = _timed(request, arguments.repeat)
-            print(f"{label:<40} {median:>10.1f} {p95:>10.1f}")
+            path = label.split()[1]
+            print(f"{label:<40} {median:>10.1f} {p95:>10.1f} {sizes.get(path, 0):>8}")
         print(f"{'audit.record (one event, own txn)':<40} {append_ms:>10.2f}")
         started = time.perf_counter()
         result = verify_chain()
