@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "caseway.vault",
     "caseway.accounts",
     "caseway.orgs",
+    "caseway.directory",
     "caseway.api",
     "caseway",
 ]
@@ -140,13 +141,16 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     if _database["NAME"] and _database["NAME"] != ":memory:":
         Path(_database["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     _database["CONN_MAX_AGE"] = 0
+    _busy_timeout = env_int("CASEWAY_SQLITE_BUSY_TIMEOUT", 20)  # seconds
     _database["OPTIONS"] = {
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing
-        # half-way with "database is locked"; the timeout is how long they queue.
+        # half-way with "database is locked"; the timeout is how long they queue. The pragma
+        # repeats it (in milliseconds) and must agree, as it runs last and would win.
         "transaction_mode": "IMMEDIATE",
-        "timeout": env_int("CASEWAY_SQLITE_BUSY_TIMEOUT", 20),
+        "timeout": _busy_timeout,
         "init_command": (
-            "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;PRAGMA busy_timeout=20000;"
+            "PRAGMA journal_mode=WAL;PRAGMA synchronous=FULL;PRAGMA foreign_keys=ON;"
+            f"PRAGMA busy_timeout={_busy_timeout * 1000};"
         ),
     }
     _database["TEST"] = {"NAME": env_str("CASEWAY_SQLITE_TEST_NAME") or None}

@@ -1,6 +1,9 @@
+import uuid
+
 from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseway.orgs.permissions import Role, role_allows
@@ -21,15 +24,37 @@ class OrganizationType(models.TextChoices):
     FAITH_GROUP = "faith_group", _("Faith group")
     EMPLOYER = "employer", _("Employer")
     DONOR = "donor", _("Donor")
+    OTHER = "other", _("Other")
 
 
 class Organization(models.Model):
+    """An organization of the network, or one known only from an imported directory (HSDS).
+
+    The HSDS fields below are what the service directory publishes; ``hsds_id`` is the HSDS id.
+    """
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     acronym = models.CharField(_("acronym"), max_length=20, blank=True)
     type = models.CharField(_("type"), max_length=32, choices=OrganizationType.choices)
-    country = models.CharField(_("country"), max_length=2, validators=[country_code_validator])
+    country = models.CharField(_("country"), max_length=2, blank=True, validators=[country_code_validator])
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # HSDS 3.0 organization
+    hsds_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    alternate_name = models.CharField(_("other name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    website = models.URLField(_("website"), blank=True, max_length=500)
+    tax_status = models.CharField(max_length=100, blank=True)
+    tax_id = models.CharField(max_length=100, blank=True)
+    year_incorporated = models.PositiveSmallIntegerField(null=True, blank=True)
+    legal_status = models.CharField(max_length=200, blank=True)
+    logo = models.URLField(blank=True, max_length=500)
+    uri = models.URLField(blank=True, max_length=500)
+    parent_organization = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="child_organizations"
+    )
+    last_modified = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("organization")

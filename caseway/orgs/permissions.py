@@ -26,6 +26,8 @@ class Action(StrEnum):
     MANAGE_MEMBERS = "orgs.manage_members"
     MANAGE_API_TOKENS = "orgs.manage_api_tokens"
     VIEW_ORGANIZATIONS = "orgs.view_organizations"
+    MANAGE_SERVICES = "directory.manage_services"
+    CURATE_DIRECTORY = "directory.curate"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
@@ -34,8 +36,11 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CASEWORKER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
     Role.SUPERVISOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
     Role.LEGAL_OFFICER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
-    Role.AGENCY_ADMIN: frozenset(_EVERY_STAFF_ROLE | {Action.MANAGE_MEMBERS, Action.VIEW_AUDIT_LOG}),
-    Role.COORDINATOR: frozenset(_EVERY_STAFF_ROLE),
+    Role.AGENCY_ADMIN: frozenset(
+        _EVERY_STAFF_ROLE | {Action.MANAGE_MEMBERS, Action.VIEW_AUDIT_LOG, Action.MANAGE_SERVICES}
+    ),
+    # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents.
+    Role.COORDINATOR: frozenset(_EVERY_STAFF_ROLE | {Action.CURATE_DIRECTORY}),
     Role.DONOR: frozenset(_EVERY_STAFF_ROLE),
     Role.MONITOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_AUDIT_LOG}),
 }

@@ -1,0 +1,508 @@
+"""The service directory, aligned with HSDS 3.0 (Open Referral).
+
+Every HSDS table has a model with the same fields and UUID ids, so a package imports and exports
+without loss. Caseway's own facts (sex eligibility, accessibility features, confidential
+locations, administrative areas, referral intake) are extra fields here; the HSDS export carries
+them as attributes linked to terms of the Caseway facet taxonomy (see hsds.py).
+
+Organizations are `orgs.Organization` (HSDS fields live there, `hsds_id` is the HSDS id).
+"""
+
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from caseway.orgs.models import Organization
+
+
+class HsdsModel(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return f"{self._meta.verbose_name} {self.id}"
+
+
+class TranslatedNameMixin:
+    """Shipped data (taxonomy terms, areas) carries its own translations: {"fr": "...", ...}."""
+
+    def localized_name(self, language=None):
+        language = (language or get_language() or "en").split("-")[0]
+        return (self.name_translations or {}).get(language) or self.name
+
+
+# ---------------------------------------------------------------------------------------------
+# Administrative areas
+
+
+class AdminArea(TranslatedNameMixin, models.Model):
+    """Country → admin1 → admin2, identified by P-codes (OCHA's place codes)."""
+
+    class Level(models.IntegerChoices):
+        COUNTRY = 0, _("Country")
+        ADMIN1 = 1, _("Region (admin 1)")
+        ADMIN2 = 2, _("District (admin 2)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    pcode = models.CharField(
+        _("P-code"), max_length=20, unique=True, validators=[RegexValidator(r"^[A-Z]{2}[0-9A-Z]*$")]
+    )
+    name = models.CharField(_("name"), max_length=200)
+    name_translations = models.JSONField(default=dict, blank=True)
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("administrative area")
+        verbose_name_plural = _("administrative areas")
+        ordering = ["pcode"]
+        indexes = [models.Index(fields=["level", "pcode"])]
+
+    def __str__(self):
+        return self.localized_name()
+
+    @property
+    def country_code(self) -> str:
+        return self.pcode[:2]
+
+    def clean(self):
+        if self.level == self.Level.COUNTRY and self.parent_id is not None:
+            raise ValidationError(_("A country has no parent area."))
+        if self.level != self.Level.COUNTRY and (self.parent is None or self.parent.level != self.level - 1):
+            raise ValidationError(_("The parent must be one level up."))
+        if self.parent is not None and not self.pcode.startswith(self.parent.pcode):
+            raise ValidationError(_("The P-code must start with the parent's P-code."))
+
+    def ancestors_and_self(self):
+        area, chain = self, []
+        while area is not None:
+            chain.append(area)
+            area = area.parent
+        return list(reversed(chain))
+
+
+# ---------------------------------------------------------------------------------------------
+# Taxonomies
+
+
+class Taxonomy(HsdsModel):
+    name = models.CharField(_("name"), max_length=200)
+    description = models.TextField(_("description"))
+    uri = models.URLField(blank=True, max_length=500)
+    version = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = _("taxonomy")
+        verbose_name_plural = _("taxonomies")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TaxonomyTerm(TranslatedNameMixin, HsdsModel):
+    taxonomy_ref = models.ForeignKey(
+        Taxonomy, null=True, blank=True, on_delete=models.PROTECT, related_name="terms", db_column="taxonomy_id"
+    )
+    code = models.CharField(_("code"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_translations = models.JSONField(default=dict, blank=True)
+    description = models.TextField(_("description"))
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
+    taxonomy = models.CharField(max_length=200, blank=True, help_text="HSDS free-text taxonomy name")
+    language = models.CharField(max_length=10, blank=True)
+    term_uri = models.URLField(blank=True, max_length=500)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        verbose_name = _("taxonomy term")
+        verbose_name_plural = _("taxonomy terms")
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["taxonomy_ref", "code"], condition=~models.Q(code=""), name="unique_term_code_per_taxonomy"
+            )
+        ]
+
+    def __str__(self):
+        return self.localized_name()
+
+
+# ---------------------------------------------------------------------------------------------
+# Programs, services, locations
+
+
+class Program(HsdsModel):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="programs")
+    name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(_("description"))
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Sex(models.TextChoices):
+    ANY = "any", _("Anyone")
+    FEMALE = "female", _("Women and girls")
+    MALE = "male", _("Men and boys")
+
+
+class Service(HsdsModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        DEFUNCT = "defunct", _("Defunct")
+        TEMPORARILY_CLOSED = "temporarily closed", _("Temporarily closed")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="services")
+    program = models.ForeignKey(Program, null=True, blank=True, on_delete=models.SET_NULL, related_name="services")
+    name = models.CharField(_("name"), max_length=300)
+    alternate_name = models.CharField(_("other name"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    url = models.URLField(_("website"), blank=True, max_length=500)
+    email = models.EmailField(_("email address"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    interpretation_services = models.TextField(_("interpretation"), blank=True)
+    application_process = models.TextField(_("how to apply"), blank=True)
+    fees_description = models.TextField(_("fees"), blank=True)
+    wait_time = models.CharField(max_length=200, blank=True)
+    fees = models.CharField(max_length=200, blank=True)
+    accreditations = models.TextField(blank=True)
+    eligibility_description = models.TextField(_("who can use it"), blank=True)
+    minimum_age = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
+    maximum_age = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)
+    assured_date = models.DateField(_("verified on"), null=True, blank=True)
+    assurer_email = models.EmailField(blank=True)
+    licenses = models.TextField(blank=True)
+    alert = models.TextField(_("alert"), blank=True)
+    last_modified = models.DateTimeField(default=timezone.now, db_index=True)
+    # Caseway
+    sex_eligibility = models.CharField(_("for"), max_length=10, choices=Sex.choices, default=Sex.ANY)
+    is_public = models.BooleanField(
+        _("listed in the public directory"), default=False, help_text=_("Shown to people who are not signed in.")
+    )
+    accepting_referrals = models.BooleanField(_("accepting referrals"), default=True)
+    provides_childcare = models.BooleanField(_("childcare while attending"), default=False)
+    provides_transport = models.BooleanField(_("transport support"), default=False)
+    taxonomy_terms = models.ManyToManyField(TaxonomyTerm, through="ServiceTerm", related_name="services", blank=True)
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["status", "is_public"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(minimum_age__isnull=True)
+                | models.Q(maximum_age__isnull=True)
+                | models.Q(minimum_age__lte=models.F("maximum_age")),
+                name="service_age_range_ordered",
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def clean(self):
+        if self.minimum_age is not None and self.maximum_age is not None and self.minimum_age > self.maximum_age:
+            raise ValidationError({"maximum_age": _("The maximum age must not be below the minimum age.")})
+
+
+class ServiceTerm(HsdsModel):
+    """A service's category (an HSDS attribute with link_entity "service" and a taxonomy term)."""
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_terms")
+    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="service_terms")
+    link_type = models.CharField(max_length=100, blank=True)
+    value = models.TextField(blank=True)
+    label = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["service", "taxonomy_term"], name="one_link_per_service_and_term")
+        ]
+
+
+class Location(HsdsModel):
+    class LocationType(models.TextChoices):
+        PHYSICAL = "physical", _("Physical place")
+        POSTAL = "postal", _("Postal address")
+        VIRTUAL = "virtual", _("Online or by phone")
+
+    location_type = models.CharField(_("type"), max_length=10, choices=LocationType.choices)
+    url = models.URLField(blank=True, max_length=500)
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="locations"
+    )
+    name = models.CharField(_("name"), max_length=300, blank=True)
+    alternate_name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    transportation = models.TextField(_("how to get there"), blank=True)
+    latitude = models.DecimalField(max_digits=10, decimal_places=7, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=10, decimal_places=7, null=True, blank=True)
+    external_identifier = models.CharField(max_length=200, blank=True)
+    external_identifier_type = models.CharField(max_length=200, blank=True)
+    # Caseway
+    admin_area = models.ForeignKey(
+        AdminArea, null=True, blank=True, on_delete=models.PROTECT, related_name="locations", verbose_name=_("area")
+    )
+    is_confidential = models.BooleanField(
+        _("confidential location"),
+        default=False,
+        help_text=_("A safe shelter: only your organization sees the address; others see the district at most."),
+    )
+
+    class Meta:
+        verbose_name = _("location")
+        verbose_name_plural = _("locations")
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name or str(self.id)
+
+
+class ServiceAtLocation(HsdsModel):
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="service_at_locations")
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="service_at_locations")
+    description = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["service", "location"], name="one_link_per_service_location")]
+
+
+class Address(HsdsModel):
+    class AddressType(models.TextChoices):
+        PHYSICAL = "physical", _("Physical")
+        POSTAL = "postal", _("Postal")
+        VIRTUAL = "virtual", _("Virtual")
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="addresses")
+    attention = models.CharField(max_length=300, blank=True)
+    address_1 = models.CharField(_("address"), max_length=300)
+    address_2 = models.CharField(max_length=300, blank=True)
+    city = models.CharField(_("town or city"), max_length=200)
+    region = models.CharField(max_length=200, blank=True)
+    state_province = models.CharField(max_length=200)
+    postal_code = models.CharField(max_length=50)
+    country = models.CharField(max_length=2)
+    address_type = models.CharField(max_length=10, choices=AddressType.choices, default=AddressType.PHYSICAL)
+
+
+class Accessibility(HsdsModel):
+    """Access features of a location: a Caseway feature code, or free text from an HSDS import."""
+
+    class Feature(models.TextChoices):
+        WHEELCHAIR = "wheelchair", _("Wheelchair access")
+        SIGN_LANGUAGE = "sign_language", _("Sign language")
+        EASY_READ = "easy_read", _("Easy-read material")
+        FEMALE_STAFF = "female_staff", _("Female staff available")
+        CHILD_FRIENDLY = "child_friendly", _("Child-friendly space")
+        ACCESSIBLE_TOILET = "accessible_toilet", _("Accessible toilet")
+        HEARING_LOOP = "hearing_loop", _("Hearing loop")
+        PRIVATE_ROOM = "private_room", _("Private room for confidential talks")
+        OTHER = "other", _("Other")
+
+    location = models.ForeignKey(Location, on_delete=models.CASCADE, related_name="accessibility")
+    feature = models.CharField(_("feature"), max_length=30, choices=Feature.choices, default=Feature.OTHER)
+    description = models.TextField(blank=True)
+    details = models.TextField(blank=True)
+    url = models.URLField(blank=True, max_length=500)
+
+    class Meta:
+        verbose_name_plural = "accessibility"
+
+
+class Language(HsdsModel):
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="languages")
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="languages")
+    phone = models.ForeignKey("Phone", null=True, blank=True, on_delete=models.CASCADE, related_name="languages")
+    name = models.CharField(max_length=100, blank=True)
+    code = models.CharField(
+        _("language code"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$", _("Use an ISO 639 code such as ar or fr."))],
+    )
+    note = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["code"])]
+
+
+class Contact(HsdsModel):
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts"
+    )
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(max_length=200, blank=True)
+    title = models.CharField(max_length=200, blank=True)
+    department = models.CharField(max_length=200, blank=True)
+    email = models.EmailField(blank=True)
+
+
+class Phone(HsdsModel):
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    contact = models.ForeignKey(Contact, null=True, blank=True, on_delete=models.CASCADE, related_name="phones")
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="phones"
+    )
+    number = models.CharField(_("number"), max_length=50)
+    extension = models.PositiveIntegerField(null=True, blank=True)
+    type = models.CharField(max_length=20, blank=True)
+    description = models.TextField(blank=True)
+
+
+class Schedule(HsdsModel):
+    """Opening hours as HSDS does: RFC 5545 recurrence parts plus opening and closing times."""
+
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
+    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+    )
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    dtstart = models.DateField(null=True, blank=True)
+    timezone = models.DecimalField(
+        max_digits=4, decimal_places=2, null=True, blank=True, help_text="UTC offset in hours, as HSDS has it"
+    )
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveIntegerField(null=True, blank=True)
+    wkst = models.CharField(max_length=2, blank=True)
+    freq = models.CharField(max_length=10, blank=True)
+    interval = models.PositiveIntegerField(null=True, blank=True)
+    byday = models.CharField(max_length=100, blank=True)
+    byweekno = models.CharField(max_length=100, blank=True)
+    bymonthday = models.CharField(max_length=100, blank=True)
+    byyearday = models.CharField(max_length=100, blank=True)
+    description = models.TextField(blank=True)
+    opens_at = models.TimeField(null=True, blank=True)
+    closes_at = models.TimeField(null=True, blank=True)
+    schedule_link = models.URLField(blank=True, max_length=500)
+    attending_type = models.TextField(blank=True)
+    notes = models.TextField(blank=True)
+
+
+class RequiredDocument(HsdsModel):
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="required_documents"
+    )
+    document = models.TextField(_("document"), blank=True)
+    uri = models.URLField(blank=True, max_length=500)
+
+
+class Funding(HsdsModel):
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="funding")
+    source = models.TextField(_("funding source"), blank=True)
+
+
+class CostOption(HsdsModel):
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="cost_options")
+    valid_from = models.DateField(null=True, blank=True)
+    valid_to = models.DateField(null=True, blank=True)
+    option = models.TextField(blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_description = models.TextField(blank=True)
+
+
+class ServiceArea(HsdsModel):
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="service_areas")
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="service_areas"
+    )
+    name = models.CharField(max_length=300, blank=True)
+    description = models.TextField(blank=True)
+    extent = models.TextField(blank=True)
+    extent_type = models.CharField(max_length=20, blank=True)
+    uri = models.URLField(blank=True, max_length=500)
+    # Caseway: the administrative area the service covers, when it is one.
+    admin_area = models.ForeignKey(
+        AdminArea, null=True, blank=True, on_delete=models.PROTECT, related_name="service_areas"
+    )
+
+
+class Unit(HsdsModel):
+    name = models.CharField(max_length=100)
+    scheme = models.CharField(max_length=100, blank=True)
+    identifier = models.CharField(max_length=100, blank=True)
+    uri = models.URLField(blank=True, max_length=500)
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceCapacity(HsdsModel):
+    service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="capacities")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="capacities")
+    available = models.DecimalField(_("available"), max_digits=12, decimal_places=2)
+    maximum = models.DecimalField(_("maximum"), max_digits=12, decimal_places=2, null=True, blank=True)
+    description = models.TextField(blank=True)
+    updated = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name_plural = "service capacities"
+
+
+class Url(HsdsModel):
+    label = models.CharField(max_length=200, blank=True)
+    url = models.URLField(max_length=500)
+    organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    service = models.ForeignKey(
+        Service, null=True, blank=True, on_delete=models.CASCADE, related_name="additional_urls"
+    )
+
+
+class OrganizationIdentifier(HsdsModel):
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="identifiers")
+    identifier_scheme = models.CharField(max_length=100, blank=True)
+    identifier_type = models.CharField(max_length=100)
+    identifier = models.CharField(max_length=200)
+
+
+class Attribute(HsdsModel):
+    """An HSDS attribute that is not a service category: kept as imported, exported unchanged."""
+
+    link_id = models.UUIDField(db_index=True)
+    taxonomy_term = models.ForeignKey(TaxonomyTerm, on_delete=models.PROTECT, related_name="attributes")
+    link_type = models.CharField(max_length=100, blank=True)
+    link_entity = models.CharField(max_length=50)
+    value = models.TextField(blank=True)
+    label = models.CharField(max_length=300, blank=True)
+
+
+class Metadata(HsdsModel):
+    """HSDS change metadata, as imported (Caseway's own history is the audit log)."""
+
+    resource_id = models.UUIDField(db_index=True)
+    resource_type = models.CharField(max_length=50)
+    last_action_date = models.DateField()
+    last_action_type = models.CharField(max_length=50)
+    field_name = models.CharField(max_length=100)
+    previous_value = models.TextField(blank=True)
+    replacement_value = models.TextField(blank=True)
+    updated_by = models.CharField(max_length=200)
+
+
+class MetaTableDescription(HsdsModel):
+    name = models.CharField(max_length=200, blank=True)
+    language = models.CharField(max_length=10, blank=True)
+    character_set = models.CharField(max_length=50, blank=True)
