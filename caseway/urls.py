@@ -10,6 +10,11 @@ urlpatterns = [
     path("accounts/", include("caseway.accounts.urls")),
     path("orgs/", include("caseway.orgs.urls")),
     path("audit/", include("caseway.audit.urls")),
+    path("directory/", include("caseway.directory.urls")),
+    path("directory/import/", include("caseway.directory.import_urls")),
+    path("directory/coverage/", include("caseway.directory.coverage_urls")),
+    path("services/", include("caseway.directory.public_urls")),
+    path("api/hsds/", include("caseway.directory.hsds_urls")),
     path("api/v1/", include("caseway.api.urls")),
 ]
 
