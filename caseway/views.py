@@ -5,6 +5,7 @@ from django.contrib.auth import logout
 from django.db import DatabaseError, connection
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
 from django.views import i18n
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -79,4 +80,9 @@ def bad_request(request, exception=None):
 
 
 def server_error(request):
-    return render(request, "caseway/500.html", status=500)
+    # The quick exit must be there even on this page; if even the URLconf is unusable, leave directly.
+    try:
+        quick_exit_url = reverse("quick_exit")
+    except NoReverseMatch:
+        quick_exit_url = settings.QUICK_EXIT_URL
+    return render(request, "caseway/500.html", {"quick_exit_url": quick_exit_url}, status=500)

@@ -19,6 +19,9 @@ def _raw(name: str) -> str | None:
             return Path(file_path).read_text(encoding="utf-8").strip()
         except OSError as error:
             raise ConfigurationError(f"{name}_FILE points at {file_path!r}, which cannot be read: {error}") from error
+        except UnicodeDecodeError:
+            # Say nothing about the bytes: the file holds a secret.
+            raise ConfigurationError(f"{name}_FILE points at {file_path!r}, which is not UTF-8 text.") from None
     return os.environ.get(name)
 
 

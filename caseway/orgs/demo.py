@@ -137,8 +137,15 @@ def _ensure_user(email: str, display_name: str, password_hash: str) -> User:
     return user
 
 
+DEMO_DOMAIN = "demo.example.org"
+
+
 def _email(acronym: str, local_part: str) -> str:
-    return f"{local_part}@{acronym.lower()}.demo.example.org"
+    return f"{local_part}@{acronym.lower()}.{DEMO_DOMAIN}"
+
+
+def _is_demo_email(email: str) -> bool:
+    return email.endswith(f"@{DEMO_DOMAIN}") or email.endswith(f".{DEMO_DOMAIN}")
 
 
 @transaction.atomic
@@ -148,8 +155,10 @@ def seed(network: dict) -> None:
     password_hash = make_password(DEMO_PASSWORD)
     organizations = {}
     for acronym, name, org_type, country, people in ORGANIZATIONS:
+        # By name (unique), not acronym (not unique): an organization of the instance that happens
+        # to share an acronym must never be renamed or moved into the demo network.
         organization, _ = Organization.objects.update_or_create(
-            acronym=acronym, defaults={"name": name, "type": org_type, "country": country, "is_active": True}
+            name=name, defaults={"acronym": acronym, "type": org_type, "country": country, "is_active": True}
         )
         organizations[acronym] = organization
         for role, local_part in people:
@@ -167,8 +176,11 @@ def seed(network: dict) -> None:
 def logins() -> list[dict]:
     """Every demo login with its second factor, for the printed table and var/demo-logins.json."""
     rows = []
-    users = User.objects.filter(email__endswith=".example.org").prefetch_related("memberships__organization")
+    # Only the demo's own people: anyone else on the instance keeps their second factor to themselves.
+    users = User.objects.filter(email__endswith=DEMO_DOMAIN).prefetch_related("memberships__organization")
     for user in users.order_by("email"):
+        if not _is_demo_email(user.email):
+            continue
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         codes = list(StaticToken.objects.filter(device__user=user).values_list("token", flat=True).order_by("id"))
         for membership in user.memberships.all():

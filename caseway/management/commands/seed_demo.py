@@ -1,10 +1,12 @@
 import json
+import os
 from importlib import import_module
 from importlib.util import find_spec
 
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
 
 class Command(BaseCommand):
@@ -16,24 +18,34 @@ class Command(BaseCommand):
                 "seed_demo creates accounts with a published password. It runs only with CASEWAY_MODE=demo."
             )
         network = {}
-        # Each app may ship a `demo` module; they run in floor order, so later apps find earlier data.
-        for app_config in apps.get_app_configs():
-            if not app_config.name.startswith("caseway"):
-                continue
-            module_name = f"{app_config.name}.demo"
-            if find_spec(module_name) is None:
-                continue
-            self.stdout.write(f"Seeding {app_config.label} …")
-            import_module(module_name).seed(network)
+        # All or nothing: a failing app leaves no half-seeded network behind.
+        with transaction.atomic():
+            # Each app may ship a `demo` module; they run in floor order, so later apps find earlier data.
+            for app_config in apps.get_app_configs():
+                if not app_config.name.startswith("caseway"):
+                    continue
+                module_name = f"{app_config.name}.demo"
+                if find_spec(module_name) is None:
+                    continue
+                self.stdout.write(f"Seeding {app_config.label} …")
+                import_module(module_name).seed(network)
         from caseway.orgs.demo import logins
 
         rows = logins()
         self._print(rows)
         if settings.DEMO_MODE:
-            path = settings.VAR_DIR / "demo-logins.json"
-            path.write_text(json.dumps(rows, indent=2), encoding="utf-8")
-            path.chmod(0o600)
+            path = self._write_private(settings.VAR_DIR / "demo-logins.json", json.dumps(rows, indent=2))
             self.stdout.write(f"\nThe same logins are in {path}")
+
+    @staticmethod
+    def _write_private(path, text):
+        """Written readable by the owner only from the first byte (no window with the umask's mode)."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)  # an older file keeps its mode through O_CREAT; tighten it too
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        return path
 
     def _print(self, rows):
         self.stdout.write(self.style.MIGRATE_HEADING("\nDemo logins (fictional people; password for all below)"))
