@@ -219,6 +219,8 @@ CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 # CASEWAY_PROXY_SSL_HEADER=1 so Django trusts X-Forwarded-Proto.
 _secure_default = MODE == "production"
 SECURE_SSL_REDIRECT = env_bool("CASEWAY_SSL_REDIRECT", _secure_default)
+# Load balancers probe /healthz over plain HTTP inside the network: answer them, don't redirect.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("CASEWAY_SECURE_COOKIES", _secure_default)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_HSTS_SECONDS = env_int("CASEWAY_HSTS_SECONDS", 31536000 if _secure_default else 0)

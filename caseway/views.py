@@ -44,7 +44,8 @@ def quick_exit(request):
     if request.user.is_authenticated:
         logout(request)
     response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
-    response["Clear-Site-Data"] = '"cache", "storage"'
+    # Cookies too: a language or CSRF cookie left on a shared phone is a trace of the visit.
+    response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
     return response
 
 

@@ -32,7 +32,7 @@ def test_it_ends_the_session_of_a_signed_in_user(client, personas, login_as):
     assert later["Location"].startswith(LOGIN_URL)
 
 
-def test_it_asks_the_browser_to_clear_its_cache_and_storage(client, personas, login_as):
+def test_it_asks_the_browser_to_clear_its_cache_cookies_and_storage(client, personas, login_as):
     login_as(personas.caseworker_a)
 
     response = client.get(reverse("quick_exit"))
@@ -40,6 +40,7 @@ def test_it_asks_the_browser_to_clear_its_cache_and_storage(client, personas, lo
     clear = response["Clear-Site-Data"]
     assert '"cache"' in clear
     assert '"storage"' in clear
+    assert '"cookies"' in clear
     assert "no-store" in response["Cache-Control"]
 
 
