@@ -21,6 +21,8 @@ EXPECTED = {
     Action.MANAGE_MEMBERS: {A},
     Action.MANAGE_API_TOKENS: {C, S, L, A, K, D, M},
     Action.VIEW_ORGANIZATIONS: {C, S, L, A, K, D, M},
+    Action.MANAGE_SERVICES: {A},
+    Action.CURATE_DIRECTORY: {K},
 }
 
 
