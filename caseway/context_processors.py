@@ -7,6 +7,9 @@ from caseway.orgs.permissions import Action
 # (url name, label, action needed or None for every signed-in member)
 NAVIGATION = [
     ("home", _("Home"), None),
+    ("directory:search", _("Directory"), None),
+    ("directory:manage_services", _("Our services"), Action.MANAGE_SERVICES),
+    ("directory:taxonomy", _("Need categories"), Action.CURATE_DIRECTORY),
     ("orgs:organization_list", _("Organizations"), Action.VIEW_ORGANIZATIONS),
     ("orgs:member_list", _("Members"), Action.MANAGE_MEMBERS),
     ("audit:event_list", _("Audit log"), Action.VIEW_AUDIT_LOG),

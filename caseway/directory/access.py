@@ -96,6 +96,17 @@ def present_location(location: Location, membership) -> LocationView:
     )
 
 
+def present_location_area(location: Location, membership):
+    """Only the area of ``location`` as ``membership`` may see it: what list pages show of a place.
+
+    The same rule as ``present_location`` (the district at most for a confidential location seen
+    from outside), without reading addresses, phones and the rest a list never shows.
+    """
+    if location.is_confidential and not can_see_confidential_location(membership, location):
+        return _district_at_most(location.admin_area)
+    return location.admin_area
+
+
 def directory_services(membership):
     """Services a signed-in staff member may browse: every listed service of the network."""
     if membership is None:

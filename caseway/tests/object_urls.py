@@ -7,6 +7,7 @@ object-scoped URLs here; the access-matrix test fails for any object-scoped URL 
 
 from dataclasses import dataclass, field
 
+from caseway.directory.tests.factories import LocationFactory, ServiceFactory
 from caseway.orgs import services as org_services
 
 
@@ -38,8 +39,22 @@ def _api_token_revoke(personas):
     return ObjectCase(personas.caseworker_a, personas.caseworker_b, {"pk": token.pk}, method="post")
 
 
+def _directory_service(personas):
+    service = ServiceFactory(organization=personas.org_a)
+    return ObjectCase(personas.admin_a, personas.admin_b, {"pk": service.pk})
+
+
+def _directory_location(personas):
+    location = LocationFactory(organization=personas.org_a, is_confidential=True)
+    return ObjectCase(personas.admin_a, personas.admin_b, {"pk": location.pk})
+
+
 OBJECT_URLS = {
     "orgs:member_detail": _member_detail,
     "orgs:member_second_factor_reset": _member_second_factor_reset,
     "orgs:api_token_revoke": _api_token_revoke,
+    "directory:service_edit": _directory_service,
+    "directory:service_hours": _directory_service,
+    "directory:service_capacity": _directory_service,
+    "directory:location_edit": _directory_location,
 }
