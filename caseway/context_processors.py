@@ -10,6 +10,7 @@ NAVIGATION = [
     ("directory:search", _("Directory"), None),
     ("directory:manage_services", _("Our services"), Action.MANAGE_SERVICES),
     ("directory:taxonomy", _("Need categories"), Action.CURATE_DIRECTORY),
+    ("coverage:map", _("Coverage map"), Action.VIEW_ORGANIZATIONS),
     ("orgs:organization_list", _("Organizations"), Action.VIEW_ORGANIZATIONS),
     ("orgs:member_list", _("Members"), Action.MANAGE_MEMBERS),
     ("audit:event_list", _("Audit log"), Action.VIEW_AUDIT_LOG),

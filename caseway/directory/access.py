@@ -63,6 +63,23 @@ def _district_at_most(area):
     return area
 
 
+@dataclass(frozen=True)
+class CodedLanguage:
+    """A language of a confidential location without its free-text name or note."""
+
+    code: str
+    name: str = ""
+
+
+def _coded_features_only(features) -> list:
+    # Free text ("ramp by the blue gate") can describe the place; the coded feature cannot.
+    return [feature for feature in features if feature.feature != feature.Feature.OTHER]
+
+
+def _language_codes_only(languages) -> list:
+    return [CodedLanguage(code=language.code) for language in languages if language.code]
+
+
 def present_location(location: Location, membership) -> LocationView:
     """The location as ``membership`` (None for the public) may see it.
 
@@ -75,8 +92,8 @@ def present_location(location: Location, membership) -> LocationView:
             redacted=True,
             location_type=location.location_type,
             area=_district_at_most(location.admin_area),
-            accessibility=list(location.accessibility.all()),
-            languages=list(location.languages.all()),
+            accessibility=_coded_features_only(location.accessibility.all()),
+            languages=_language_codes_only(location.languages.all()),
         )
     return LocationView(
         id=location.id,

@@ -175,5 +175,11 @@ def confidential_shelter(organization=None, **kwargs):
     )
     AddressFactory(location=location, address_1="7 Hidden Lane", city="Secretville")
     PhoneFactory(location=location, number="+999 555 7777")
+    # Free text beside coded facts can describe the place as well as an address can.
+    models.Accessibility.objects.create(location=location, feature=models.Accessibility.Feature.WHEELCHAIR)
+    models.Accessibility.objects.create(
+        location=location, feature=models.Accessibility.Feature.OTHER, description="Ramp by the yellow door"
+    )
+    models.Language.objects.create(location=location, code="ar", name="Arabic, ask at Room Nine", note="Room Nine")
     models.ServiceAtLocation.objects.create(service=service, location=location)
     return service, location

@@ -11,7 +11,17 @@ from caseway.directory.models import Location
 from caseway.directory.tests.factories import ScheduleFactory, confidential_shelter
 
 # Everything confidential_shelter() knows about the place, as it would appear in HTML.
-SECRETS = ("Hidden Lane", "Secretville", "blue gate", "555 7777", "5557777", "9.876", "8.765")
+SECRETS = (
+    "Hidden Lane",
+    "Secretville",
+    "blue gate",
+    "555 7777",
+    "5557777",
+    "9.876",
+    "8.765",
+    "yellow door",
+    "Room Nine",
+)
 OUTSIDE_THE_OWNING_ORGANIZATION = [
     "caseworker_b",
     "supervisor_b",
@@ -68,6 +78,7 @@ def test_it_redacts_the_shelter_on_every_staff_page(client, personas, login_as, 
 
     detail = client.get(reverse("directory:service_detail", args=[service.pk])).content.decode()
     assert location.admin_area.name in detail  # the district, and nothing finer
+    assert "Wheelchair access" in detail  # coded facts stay: they help choose, they locate nothing
     assert "Safe shelter" in detail
 
 
