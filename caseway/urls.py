@@ -15,6 +15,7 @@ urlpatterns = [
     path("directory/coverage/", include("caseway.directory.coverage_urls")),
     path("services/", include("caseway.directory.public_urls")),
     path("api/hsds/", include("caseway.directory.hsds_urls")),
+    path("clients/", include("caseway.clients.urls")),
     path("api/v1/", include("caseway.api.urls")),
 ]
 

@@ -28,16 +28,30 @@ class Action(StrEnum):
     VIEW_ORGANIZATIONS = "orgs.view_organizations"
     MANAGE_SERVICES = "directory.manage_services"
     CURATE_DIRECTORY = "directory.curate"
+    REGISTER_CLIENTS = "clients.register"
+    SUPERVISE_CASES = "clients.supervise"
+    ERASE_CLIENTS = "clients.erase"
+    MANAGE_RETENTION = "clients.manage_retention"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.CASEWORKER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
-    Role.SUPERVISOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
-    Role.LEGAL_OFFICER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA}),
+    Role.CASEWORKER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
+    Role.SUPERVISOR: frozenset(
+        _EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS, Action.SUPERVISE_CASES}
+    ),
+    Role.LEGAL_OFFICER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
+    # Agency admins erase and set retention without seeing identities: they work from client codes.
     Role.AGENCY_ADMIN: frozenset(
-        _EVERY_STAFF_ROLE | {Action.MANAGE_MEMBERS, Action.VIEW_AUDIT_LOG, Action.MANAGE_SERVICES}
+        _EVERY_STAFF_ROLE
+        | {
+            Action.MANAGE_MEMBERS,
+            Action.VIEW_AUDIT_LOG,
+            Action.MANAGE_SERVICES,
+            Action.ERASE_CLIENTS,
+            Action.MANAGE_RETENTION,
+        }
     ),
     # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents.
     Role.COORDINATOR: frozenset(_EVERY_STAFF_ROLE | {Action.CURATE_DIRECTORY}),

@@ -7,6 +7,12 @@ object-scoped URLs here; the access-matrix test fails for any object-scoped URL 
 
 from dataclasses import dataclass, field
 
+from caseway.clients.tests import (
+    object_urls_assessments,
+    object_urls_erasure,
+    object_urls_intake,
+    object_urls_records,
+)
 from caseway.directory.tests.factories import LocationFactory, ServiceFactory
 from caseway.orgs import services as org_services
 
@@ -58,3 +64,6 @@ OBJECT_URLS = {
     "directory:service_capacity": _directory_service,
     "directory:location_edit": _directory_location,
 }
+# The clients app registers its object-scoped URLs per area of the app.
+for _area in (object_urls_intake, object_urls_records, object_urls_assessments, object_urls_erasure):
+    OBJECT_URLS.update(_area.OBJECT_URLS)

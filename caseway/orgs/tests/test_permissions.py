@@ -23,6 +23,10 @@ EXPECTED = {
     Action.VIEW_ORGANIZATIONS: {C, S, L, A, K, D, M},
     Action.MANAGE_SERVICES: {A},
     Action.CURATE_DIRECTORY: {K},
+    Action.REGISTER_CLIENTS: {C, S, L},
+    Action.SUPERVISE_CASES: {S},
+    Action.ERASE_CLIENTS: {A},
+    Action.MANAGE_RETENTION: {A},
 }
 
 
