@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "caseway.accounts",
     "caseway.orgs",
     "caseway.directory",
+    "caseway.clients",
     "caseway.api",
     "caseway",
 ]
