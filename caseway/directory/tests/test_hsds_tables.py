@@ -7,6 +7,8 @@ imported by the other test_hsds_* modules.
 import datetime as dt
 import json
 import os
+import tarfile
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,7 +24,24 @@ from caseway.directory import hsds, hsds_import
 from caseway.directory import models as m
 from caseway.directory.tests import factories as f
 
-STANDARDS = Path(os.environ.get("CASEWAY_HSDS_STANDARDS", settings.BASE_DIR.parent / "shared" / "standards" / "hsds"))
+# A copy of the official schemas and examples (LICENSE inside) for checkouts without ../shared.
+VENDORED_STANDARD = Path(__file__).with_name("hsds-standard.tar.xz")
+
+
+def _standards_dir() -> Path:
+    """The official HSDS standard: CASEWAY_HSDS_STANDARDS, ../shared/standards/hsds, or the vendored copy."""
+    if configured := os.environ.get("CASEWAY_HSDS_STANDARDS"):
+        return Path(configured)
+    shared = settings.BASE_DIR.parent / "shared" / "standards" / "hsds"
+    if shared.is_dir():
+        return shared
+    unpacked = Path(tempfile.mkdtemp(prefix="caseway-hsds-"))
+    with tarfile.open(VENDORED_STANDARD) as archive:
+        archive.extractall(unpacked, filter="data")
+    return unpacked
+
+
+STANDARDS = _standards_dir()
 SCHEMA_DIR = STANDARDS / "schema"
 EXAMPLES_CSV = STANDARDS / "examples" / "csv"
 BASE_URL = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/"
