@@ -1,1 +1,36 @@
-OBJECT_URLS = {}
+"""Object-scoped URLs of the intake and consent pages (see caseway/tests/object_urls.py)."""
+
+from caseway.clients.models import ConsentPurpose
+from caseway.clients.tests.factories import a_case, give_consent
+
+
+def _object_case(*args, **kwargs):
+    from caseway.tests.object_urls import ObjectCase  # here: that module imports this one
+
+    return ObjectCase(*args, **kwargs)
+
+
+def _member(user):
+    return user.memberships.get()
+
+
+def _client_case(personas):
+    return a_case(_member(personas.caseworker_a))
+
+
+def _consent_list(personas):
+    case = _client_case(personas)
+    return _object_case(personas.caseworker_a, personas.caseworker_b, {"client_pk": case.client_id})
+
+
+def _consent_revoke(personas):
+    case = _client_case(personas)
+    answer = give_consent(case.client, ConsentPurpose.STATISTICS, recorded_by=_member(personas.caseworker_a))
+    return _object_case(personas.caseworker_a, personas.caseworker_b, {"client_pk": case.client_id, "pk": answer.pk})
+
+
+OBJECT_URLS = {
+    "clients:consent_list": _consent_list,
+    "clients:consent_new": _consent_list,
+    "clients:consent_revoke": _consent_revoke,
+}
