@@ -7,12 +7,14 @@ with it. Sensitive (GBV/CRSV) cases show identity only to the assigned caseworke
 and someone who broke the glass with a reason. Not visible → ``Http404``, like not existing.
 """
 
+from dataclasses import dataclass, field
+
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
 
 from caseway.clients import consent
-from caseway.clients.models import BreakGlassAccess, Case, Client, DataCategory
+from caseway.clients.models import BreakGlassAccess, Case, Client, Consent, ConsentPurpose, DataCategory
 from caseway.orgs.permissions import Action, Role
 
 EVERY_CATEGORY = frozenset(DataCategory.values)
@@ -78,7 +80,13 @@ def visible_categories(membership, case) -> frozenset:
     return consent.shared_categories(case.client, case.organization_id)
 
 
-def has_broken_glass(membership, case, *, at=None) -> bool:
+def has_broken_glass(membership, case, *, at=None, page=None) -> bool:
+    """Whether ``membership``'s user opened ``case``'s identity with a reason and it has not expired.
+
+    ``page`` (from ``page_access``) answers from what was loaded for a page of cases, without a query.
+    """
+    if page is not None:
+        return case.pk in page.broken_glass
     return BreakGlassAccess.objects.filter(
         case=case, user_id=membership.user_id, expires_at__gt=at or timezone.now()
     ).exists()
@@ -93,8 +101,10 @@ def is_on_case_team(membership, case) -> bool:
     return case.supervisor_id == membership.user_id
 
 
-def can_see_identity(membership, case, categories=None) -> bool:
+def can_see_identity(membership, case, categories=None, *, page=None) -> bool:
     """Whether ``membership`` may see the client's names, birth date and documents on ``case``."""
+    if categories is None and page is not None:
+        categories = page.categories_of(membership, case)
     categories = visible_categories(membership, case) if categories is None else categories
     if DataCategory.IDENTITY not in categories:
         return False
@@ -102,12 +112,101 @@ def can_see_identity(membership, case, categories=None) -> bool:
         return True
     if is_on_case_team(membership, case):
         return True
-    return has_broken_glass(membership, case)
+    return has_broken_glass(membership, case, page=page)
 
 
-def display_name(membership, case, *, categories=None) -> str:
-    """The client's name as a list or search result may show it: masked unless identity is visible."""
-    if not can_see_identity(membership, case, categories):
+def display_name(membership, case, *, categories=None, page=None) -> str:
+    """The client's name as a list or search result may show it: masked unless identity is visible.
+
+    For a list, pass ``page=page_access(membership, cases)``: the whole page then costs a fixed
+    number of queries, and only the names shown are decrypted.
+    """
+    if not can_see_identity(membership, case, categories, page=page):
         return MASKED_NAME
     client = case.client
     return " ".join(part for part in (client.given_name, client.family_name) if part) or client.code
+
+
+# --- a page of cases at once ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageAccess:
+    """What ``display_name`` needs for a page of cases, loaded in at most two queries."""
+
+    at: object
+    shared: dict = field(default_factory=dict)  # client id → categories consented (non-intake cases)
+    broken_glass: frozenset = frozenset()  # ids of cases whose identity the viewer opened with a reason
+
+    def categories_of(self, membership, case) -> frozenset:
+        if not _may_see_personal_data(membership):
+            return frozenset()
+        if case.organization_id != membership.organization_id:
+            return frozenset()
+        if case.origin == Case.Origin.INTAKE:
+            return EVERY_CATEGORY
+        return self.shared.get(case.client_id, frozenset())
+
+
+def _answer_covers(answer, category) -> bool:
+    if not answer.granted and not answer.categories:
+        return True  # a refusal naming no category refuses them all
+    return category in answer.categories
+
+
+def _answer_in_force(answer, at) -> bool:
+    if not answer.granted:
+        return False
+    if answer.revoked_at is not None and answer.revoked_at <= at:
+        return False
+    return answer.expires_at is None or answer.expires_at > at
+
+
+def _newest_answer_allows(answers, category, at) -> bool:
+    """``consent.allows`` over sharing answers already loaded, newest first: the same rule, no query.
+
+    test_visibility_consent checks it against ``consent.shared_categories`` case by case.
+    """
+    for answer in answers:
+        if answer.recorded_at > at:
+            continue
+        if not _answer_covers(answer, category):
+            continue
+        return _answer_in_force(answer, at)
+    return False
+
+
+def shared_categories_of_clients(client_ids, organization_id, *, at=None) -> dict:
+    """``consent.shared_categories`` for many clients in one query: {client id: categories}."""
+    at = at or timezone.now()
+    answers = {}
+    rows = Consent.objects.filter(
+        client_id__in=set(client_ids), purpose=ConsentPurpose.SHARING, recipient_id=organization_id
+    ).order_by("client_id", "-recorded_at", "-pk")
+    for answer in rows:
+        answers.setdefault(answer.client_id, []).append(answer)
+    return {
+        client_id: frozenset(
+            category for category in DataCategory.values if _newest_answer_allows(answers_of, category, at)
+        )
+        for client_id, answers_of in answers.items()
+    }
+
+
+def page_access(membership, cases, *, at=None) -> PageAccess:
+    """Consents and break-glass openings for ``cases``: one query for each kind a page holds."""
+    at = at or timezone.now()
+    cases = list(cases)
+    if not _may_see_personal_data(membership):
+        return PageAccess(at=at)
+    shared_ids = [case.client_id for case in cases if case.origin != Case.Origin.INTAKE]
+    sensitive_ids = [case.pk for case in cases if case.is_sensitive]
+    shared = shared_categories_of_clients(shared_ids, membership.organization_id, at=at) if shared_ids else {}
+    opened = frozenset()
+    if sensitive_ids:
+        opened = frozenset(
+            BreakGlassAccess.objects.filter(
+                case_id__in=sensitive_ids, user_id=membership.user_id, expires_at__gt=at
+            ).values_list("case_id", flat=True)
+        )
+    return PageAccess(at=at, shared=shared, broken_glass=opened)

@@ -1,0 +1,229 @@
+"""Reads of clients and cases that are more than an access helper: the case list and search.
+
+Search never decrypts to compare. A typed code is normalized and looked up in clear (codes are
+pseudonyms); a phone number or a name goes through the same normalization as the blind indexes
+in ``ClientIndex`` (``indexing``) and is looked up by digest, so only exact matches are found:
+every word typed must be a word of one of the client's names or aliases, in any order.
+Everything starts from ``access.visible_cases``, so the organization's scope holds for search too.
+Only the names of the page of rows shown are ever decrypted, and only where
+``access.display_name`` allows.
+"""
+
+from dataclasses import dataclass
+
+from django.core.paginator import Paginator
+from django.db.models import Case as Switch
+from django.db.models import IntegerField, Q, Value, When
+from django.http import Http404
+
+from caseway.clients import access, indexing
+from caseway.clients.models import Case, CaseAlert, CaseStatus, ClientIndex, LinkRequest
+from caseway.orgs.permissions import Action, Role
+
+MAX_NAME_WORDS = 8  # more words than any name has: the rest would only make the query longer
+PHONE_MIN_DIGITS = 6
+
+
+class SearchKind:
+    CODE = "code"
+    PHONE = "phone"
+    NAME = "name"
+
+
+@dataclass(frozen=True)
+class Search:
+    """What a typed text was read as: a client code, a phone number or name words."""
+
+    kind: str
+    code: str = ""
+    digests: tuple = ()
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.code and not self.digests
+
+
+def _normalized_code(text: str) -> str:
+    from caseway.clients import codes
+
+    try:
+        return codes.normalize(text) or ""
+    except (ValueError, TypeError):
+        return ""
+
+
+def code_problem(text: str) -> str:
+    """Why ``text``, which looks like a client code (ten letters and digits, some digits), is not one."""
+    from caseway.clients import codes
+
+    compact = [char for char in (text or "") if char.isalnum()]
+    if len(compact) != codes.LENGTH or not any(char.isdigit() for char in compact):
+        return ""
+    try:
+        codes.normalize(text)
+    except codes.InvalidCode as error:
+        return str(error)
+    return ""
+
+
+def _digits(text: str) -> int:
+    return sum(char.isdigit() for char in text)
+
+
+def _letters(text: str) -> int:
+    return sum(char.isalpha() for char in text)
+
+
+def read_search(text: str) -> list[Search]:
+    """How to look ``text`` up, most specific reading first (a code may also be a name)."""
+    text = (text or "").strip()
+    if not text:
+        return []
+    readings = []
+    code = _normalized_code(text)
+    if code:
+        readings.append(Search(SearchKind.CODE, code=code))
+    if _digits(text) >= PHONE_MIN_DIGITS and not _letters(text):
+        key = indexing.phone_key(text)
+        if key:
+            readings.append(Search(SearchKind.PHONE, digests=(indexing.digest(ClientIndex.Purpose.PHONE, key),)))
+        return readings
+    words = list(dict.fromkeys(indexing.name_words(text)))[:MAX_NAME_WORDS]
+    if words:
+        digests = tuple(indexing.digest(ClientIndex.Purpose.NAME_TOKEN, word) for word in words)
+        readings.append(Search(SearchKind.NAME, digests=digests))
+    return readings
+
+
+def _matching(cases, search: Search):
+    if search.kind == SearchKind.CODE:
+        return cases.filter(client__code=search.code)
+    purpose = ClientIndex.Purpose.PHONE if search.kind == SearchKind.PHONE else ClientIndex.Purpose.NAME_TOKEN
+    for digest in search.digests:
+        # One IN per word: every word must be one of the client's; the (purpose, digest, client)
+        # unique index answers each without reading the table.
+        cases = cases.filter(
+            client_id__in=ClientIndex.objects.filter(purpose=purpose, digest=digest).values("client_id")
+        )
+    return cases
+
+
+def filtered_cases(membership, *, status="", mine=False, risk_level=None, sensitivity=""):
+    """The organization's cases the member may see, with the list's filters applied."""
+    cases = access.visible_cases(membership).select_related("client__data_key")
+    if status == "active":
+        cases = cases.exclude(status=CaseStatus.CLOSED)
+    elif status:
+        cases = cases.filter(status=status)
+    if mine:
+        cases = cases.filter(caseworker_id=membership.user_id)
+    if risk_level is not None:
+        cases = cases.filter(risk_level=risk_level)
+    if sensitivity:
+        cases = cases.filter(sensitivity=sensitivity)
+    return cases.order_by("-opened_at", "-pk")
+
+
+def search_cases(cases, text: str):
+    """``(reading, cases)``: the cases matching ``text`` under its first reading that finds any.
+
+    A text that reads as nothing searchable (punctuation only) matches nothing.
+    """
+    readings = read_search(text)
+    if not readings:
+        return None, cases.none()
+    for reading in readings[:-1]:
+        matched = _matching(cases, reading)
+        if matched.exists():
+            return reading, matched
+    return readings[-1], _matching(cases, readings[-1])
+
+
+@dataclass
+class Row:
+    case: object
+    name: str
+    masked: bool
+
+
+def case_rows(membership, page):
+    """The page's rows with the name each may show: two queries at most, whatever the rows."""
+    cases = list(page.object_list)
+    page_access = access.page_access(membership, cases)
+    rows = []
+    for case in cases:
+        name = access.display_name(membership, case, page=page_access)
+        rows.append(Row(case=case, name=name, masked=name == access.MASKED_NAME))
+    return rows
+
+
+def case_page(cases, page_number, *, per_page):
+    return Paginator(cases, per_page).get_page(page_number)
+
+
+# ---------------------------------------------------------------------------------------------
+# Alerts and tasks
+
+
+def inbox_alerts(membership):
+    """Open alerts for this member: the organization's supervisor alerts (supervisors), and tasks for them.
+
+    A caseworker alert nobody in particular was given goes to the case's caseworker.
+    """
+    mine = Q(assigned_to_id=membership.user_id) | Q(
+        audience=CaseAlert.Audience.CASEWORKER, assigned_to__isnull=True, case__caseworker_id=membership.user_id
+    )
+    if membership.allows(Action.SUPERVISE_CASES):
+        mine |= Q(audience=CaseAlert.Audience.SUPERVISOR)
+    return (
+        CaseAlert.objects.filter(case__in=access.visible_cases(membership).values("pk"))
+        .filter(mine, resolved_at__isnull=True)
+        .select_related("case__client", "case__caseworker", "assigned_to")
+        .order_by(
+            Switch(When(due_at__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()),
+            "due_at",
+            "-created_at",
+            "-pk",
+        )
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Link requests addressed to the organization's clients
+
+
+def _cases_deciding_links(membership):
+    """The member's cases whose link requests they may see: sensitive ones only for their team.
+
+    The requesting organization's name says where else the client may be known; for a sensitive
+    case that is itself sensitive.
+    """
+    cases = access.visible_cases(membership)
+    if membership.role == Role.SUPERVISOR:  # as access.is_on_case_team: supervisors see every case
+        return cases
+    return cases.filter(
+        Q(sensitivity=Case.Sensitivity.STANDARD)
+        | Q(caseworker_id=membership.user_id)
+        | Q(supervisor_id=membership.user_id)
+    )
+
+
+def addressed_link_requests(membership):
+    return (
+        LinkRequest.objects.filter(candidate_id__in=_cases_deciding_links(membership).values("client_id"))
+        .select_related("requesting_case__organization", "candidate", "requested_by", "decided_by")
+        .order_by(
+            Switch(
+                When(status=LinkRequest.Status.PENDING, then=Value(0)), default=Value(1), output_field=IntegerField()
+            ),
+            "-requested_at",
+            "-pk",
+        )
+    )
+
+
+def get_addressed_link_request(membership, pk) -> LinkRequest:
+    try:
+        return addressed_link_requests(membership).get(pk=pk)
+    except (LinkRequest.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
