@@ -12,6 +12,14 @@ OPERATIONS = {
     ("/api/v1/me/", "get"),
     ("/api/v1/organizations/", "get"),
     ("/api/v1/organizations/{id}/", "get"),
+    ("/api/v1/clients/", "get"),
+    ("/api/v1/clients/", "post"),
+    ("/api/v1/clients/{id}/", "get"),
+    ("/api/v1/clients/{id}/consents/", "get"),
+    ("/api/v1/clients/{id}/consents/", "post"),
+    ("/api/v1/clients/{id}/consents/{consent_pk}/revoke/", "post"),
+    ("/api/v1/clients/{id}/assessments/", "get"),
+    ("/api/v1/consent-wordings/", "get"),
 }
 
 

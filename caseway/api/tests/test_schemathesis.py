@@ -17,10 +17,23 @@ from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
 from caseway.api.tests.helpers import create_token
+from caseway.clients.tests.factories import a_case
 
-# One database and one token serve every example: the endpoints are read-only.
+# One database and one token serve every example (writes stay in the test's transaction).
 FAST = settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-OPERATIONS = {"GET /api/v1/me/", "GET /api/v1/organizations/", "GET /api/v1/organizations/{id}/"}
+OPERATIONS = {
+    "GET /api/v1/me/",
+    "GET /api/v1/organizations/",
+    "GET /api/v1/organizations/{id}/",
+    "GET /api/v1/clients/",
+    "POST /api/v1/clients/",
+    "GET /api/v1/clients/{id}/",
+    "GET /api/v1/clients/{id}/consents/",
+    "POST /api/v1/clients/{id}/consents/",
+    "POST /api/v1/clients/{id}/consents/{consent_pk}/revoke/",
+    "GET /api/v1/clients/{id}/assessments/",
+    "GET /api/v1/consent-wordings/",
+}
 
 
 @pytest.fixture
@@ -45,6 +58,10 @@ def api_schema(wsgi_app):
 
 @pytest.fixture
 def token_headers(personas):
+    # A sensitive client of someone else's caseload and one of the caller's: lists hold masked and shown rows.
+    membership = personas.caseworker_a.memberships.get()
+    a_case(membership, given_name="Amal", phone="+999 700 100 200")
+    a_case(membership, actor=personas.supervisor_a, sensitive=True, given_name="Noor")
     _token, secret = create_token(personas.caseworker_a)
     return {"Authorization": f"Bearer {secret}"}
 
