@@ -17,7 +17,7 @@ from django.db.models import IntegerField, Q, Value, When
 from django.http import Http404
 
 from caseway.clients import access, indexing
-from caseway.clients.models import Case, CaseAlert, CaseStatus, ClientIndex, LinkRequest
+from caseway.clients.models import Case, CaseAlert, CaseStatus, ClientIndex, DataCategory, LinkRequest
 from caseway.orgs.permissions import Action, Role
 
 MAX_NAME_WORDS = 8  # more words than any name has: the rest would only make the query longer
@@ -124,19 +124,69 @@ def filtered_cases(membership, *, status="", mine=False, risk_level=None, sensit
     return cases.order_by("-opened_at", "-pk")
 
 
-def search_cases(cases, text: str):
+# What a search by each kind of value reveals about the client, so what the viewer must be allowed to see.
+REVEALS = {SearchKind.NAME: DataCategory.IDENTITY, SearchKind.PHONE: DataCategory.CONTACT}
+
+
+def _may_see(membership, case, category, page) -> bool:
+    """Whether ``membership`` may see ``category`` of ``case`` (identity and contact: past the mask)."""
+    if category == DataCategory.IDENTITY:
+        return access.can_see_identity(membership, case, page=page)
+    if category not in page.categories_of(membership, case):
+        return False
+    if not case.is_sensitive:
+        return True
+    if access.is_on_case_team(membership, case):
+        return True
+    return access.has_broken_glass(membership, case, page=page)
+
+
+def only_identifiable(membership, cases, category):
+    """The cases among ``cases`` whose ``category`` the member may see.
+
+    A match by name or phone says "this case is that person". Where the member may not see that
+    category (a referred client who did not share it; a sensitive case outside their team, unless
+    they broke the glass), such a match would disclose it, so it is left out. Cases the member
+    obviously may see are kept in SQL; the others (referred-in and others' sensitive cases) are
+    checked like a page of the list: three queries, whatever their number.
+    """
+    obvious = Q(origin=Case.Origin.INTAKE, sensitivity=Case.Sensitivity.STANDARD)
+    if membership.role == Role.SUPERVISOR:  # as access.is_on_case_team: supervisors see every case
+        obvious = Q(origin=Case.Origin.INTAKE)
+    else:
+        obvious |= Q(origin=Case.Origin.INTAKE, caseworker_id=membership.user_id)
+        obvious |= Q(origin=Case.Origin.INTAKE, supervisor_id=membership.user_id)
+    fields = ("pk", "client_id", "origin", "sensitivity", "caseworker_id", "supervisor_id")
+    shells = [
+        Case(organization_id=membership.organization_id, **dict(zip(fields, row, strict=True)))
+        for row in cases.exclude(obvious).order_by().values_list(*fields)
+    ]
+    page = access.page_access(membership, shells)
+    allowed = [shell.pk for shell in shells if _may_see(membership, shell, category, page)]
+    return cases.filter(obvious | Q(pk__in=allowed))
+
+
+def search_cases(cases, text: str, *, membership=None):
     """``(reading, cases)``: the cases matching ``text`` under its first reading that finds any.
 
-    A text that reads as nothing searchable (punctuation only) matches nothing.
+    A text that reads as nothing searchable (punctuation only) matches nothing. With
+    ``membership``, a name or phone search keeps only cases whose identity (contact) it may see.
     """
     readings = read_search(text)
     if not readings:
         return None, cases.none()
-    for reading in readings[:-1]:
+
+    def matching(reading):
         matched = _matching(cases, reading)
+        if membership is not None and reading.kind in REVEALS:
+            matched = only_identifiable(membership, matched, REVEALS[reading.kind])
+        return matched
+
+    for reading in readings[:-1]:
+        matched = matching(reading)
         if matched.exists():
             return reading, matched
-    return readings[-1], _matching(cases, readings[-1])
+    return readings[-1], matching(readings[-1])
 
 
 @dataclass

@@ -77,7 +77,7 @@ def client_list(request):
         cases = queries.filtered_cases(membership, **filters)
         text = form.text
         if text:
-            reading, cases = queries.search_cases(cases, text)
+            reading, cases = queries.search_cases(cases, text, membership=membership)
             problem = queries.code_problem(text)
         page = queries.case_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE)
         rows = queries.case_rows(membership, page)
