@@ -2,6 +2,7 @@
 
 import hashlib
 
+from django.db.models import Max
 from django.utils import timezone
 
 from caseway.clients.models import AgeBand, Case, Consent, ConsentPurpose, ConsentWording, Sex
@@ -18,9 +19,13 @@ def an_area() -> AdminArea:
 def a_wording(purpose=ConsentPurpose.SERVICES, language="en", text=None) -> ConsentWording:
     text = text or f"Test wording for {purpose}."
     digest = hashlib.sha256(text.encode()).hexdigest()
-    wording, _created = ConsentWording.objects.get_or_create(
-        sha256=digest, defaults={"purpose": purpose, "version": 1, "language": language, "text": text}
-    )
+    wording = ConsentWording.objects.filter(sha256=digest).first()
+    if wording is None:
+        # The next version: the shipped wordings (consent.wording_for) may already hold version 1.
+        latest = ConsentWording.objects.filter(purpose=purpose, language=language).aggregate(Max("version"))
+        wording = ConsentWording.objects.create(
+            sha256=digest, purpose=purpose, version=(latest["version__max"] or 0) + 1, language=language, text=text
+        )
     return wording
 
 
