@@ -233,7 +233,7 @@ def link_request_accept(*, actor, membership, link_request: LinkRequest, request
                     "Record the client's consent to share information with %(organization)s first: "
                     "without it the records cannot be linked."
                 )
-                % {"organization": link_request.requesting_case.organization}
+                % {"organization": link_request.requesting_case.organization.name}
             )
         linked, created = Case.objects.get_or_create(
             organization_id=requesting_organization_id,
