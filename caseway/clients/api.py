@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from caseway import audit
-from caseway.clients import access, consent, services
+from caseway.clients import access, assessment_services, consent, instruments, services
 from caseway.clients.models import (
     AgeBand,
     Assessment,
@@ -393,6 +393,22 @@ class AssessmentSerializer(serializers.Serializer):
     interpreter_language = serializers.CharField(read_only=True)
 
 
+def _instrument_choices():
+    return [(code, code) for code in sorted({ref.code for ref in instruments.available()})]
+
+
+class AssessmentCreateSerializer(serializers.Serializer):
+    instrument = serializers.ChoiceField(
+        choices=_instrument_choices(), help_text=_("Code of a shipped instrument; its latest version is used.")
+    )
+    stage = serializers.ChoiceField(choices=Assessment.Stage.choices, default=Assessment.Stage.BASELINE)
+    answers = serializers.DictField(
+        child=serializers.JSONField(),
+        help_text=_("Item code → option value or option code, as the instrument defines them."),
+    )
+    interpreter_language = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+
+
 # ---------------------------------------------------------------------------------------------
 # Views
 
@@ -662,6 +678,37 @@ class AssessmentList(ClientApiMixin, generics.GenericAPIView):
         return self.get_paginated_response(
             AssessmentSerializer([assessment_payload(item) for item in page], many=True).data
         )
+
+    @extend_schema(
+        operation_id="clients_assessments_create",
+        summary=_("Record an assessment"),
+        description=_(
+            "Scores the answers with the instrument's published rules and stores them, as the assessment pages "
+            "do, then applies what the result requires: needs, disability, risk level, a required safety plan, "
+            "alerts to supervisors and tasks for the caseworker. Only in categories your organization may see."
+        ),
+        request=AssessmentCreateSerializer,
+        responses={201: AssessmentSerializer, 400: VALIDATION_ERROR},
+    )
+    def post(self, request, pk):
+        case = self.case()
+        serializer = AssessmentCreateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            assessment = assessment_services.assessment_record(
+                actor=request.user,
+                membership=request.membership,
+                case=case,
+                instrument_code=data["instrument"],
+                answers=data["answers"],
+                stage=data["stage"],
+                interpreter_language=data["interpreter_language"].strip().lower(),
+                request=request,
+            )
+        except DjangoValidationError as error:
+            raise _api_validation_error(error) from None
+        return Response(AssessmentSerializer(assessment_payload(assessment)).data, status=status.HTTP_201_CREATED)
 
 
 class ConsentWordingList(APIView):

@@ -224,13 +224,14 @@ def _check_decider(actor, erasure: ErasureRequest) -> None:
 
 def erasure_approve(*, actor, membership, erasure: ErasureRequest, request=None, now=None) -> ErasureResult:
     """Approve and carry out ``erasure``, in one transaction. Only another agency admin may."""
+    require(membership, Action.ERASE_CLIENTS)
     now = now or timezone.now()
     with transaction.atomic():
-        # Locks in the order client_erase takes them (client, then requests), so an approval racing
+        # Locks in the order client_erase takes them (cases, client, then requests), so an approval racing
         # the retention task or another approval waits instead of deadlocking.
         client_id = get_erasure_request(membership, erasure.pk).client_id
         if client_id is not None:
-            Client.objects.select_for_update().filter(pk=client_id).first()
+            _lock_cases_and_client(client_id)
         locked = _locked_request(membership, erasure.pk)
         _check_decider(actor, locked)
         if locked.client_id is None:
@@ -262,6 +263,7 @@ def erasure_approve(*, actor, membership, erasure: ErasureRequest, request=None,
 
 def erasure_reject(*, actor, membership, erasure: ErasureRequest, note: str, request=None) -> ErasureRequest:
     """Reject ``erasure`` with a note. Only another agency admin may (the requester withdraws nothing here)."""
+    require(membership, Action.ERASE_CLIENTS)
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": _("Say why the erasure is rejected.")})
@@ -307,6 +309,9 @@ def client_erase(*, actor, organization_id: int, client_id, reason: str, now=Non
     now = now or timezone.now()
     actor_label = RETENTION_ACTOR_LABEL if actor is None else None
     with transaction.atomic():
+        # Cases first, then the client: the order assessment_record takes them in, so the two wait
+        # for each other instead of deadlocking.
+        _lock_cases_and_client(client_id)
         client = Client.objects.select_for_update().select_related("data_key").filter(pk=client_id).first()
         own_case = Case.objects.filter(organization_id=organization_id, client_id=client_id).first()
         if client is None or client.is_erased or own_case is None:
@@ -333,6 +338,11 @@ def client_erase(*, actor, organization_id: int, client_id, reason: str, now=Non
         if outcome == Outcome.DELETED:
             client.delete()
     return ErasureResult(outcome, client_id)
+
+
+def _lock_cases_and_client(client_id) -> None:
+    list(Case.objects.select_for_update().filter(client_id=client_id).order_by("pk").values_list("pk", flat=True))
+    list(Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True))
 
 
 def _erase_case_only(case: Case, *, organization_id: int) -> Outcome:

@@ -19,6 +19,7 @@ OPERATIONS = {
     ("/api/v1/clients/{id}/consents/", "post"),
     ("/api/v1/clients/{id}/consents/{consent_pk}/revoke/", "post"),
     ("/api/v1/clients/{id}/assessments/", "get"),
+    ("/api/v1/clients/{id}/assessments/", "post"),
     ("/api/v1/consent-wordings/", "get"),
 }
 

@@ -32,6 +32,7 @@ OPERATIONS = {
     "POST /api/v1/clients/{id}/consents/",
     "POST /api/v1/clients/{id}/consents/{consent_pk}/revoke/",
     "GET /api/v1/clients/{id}/assessments/",
+    "POST /api/v1/clients/{id}/assessments/",
     "GET /api/v1/consent-wordings/",
 }
 
