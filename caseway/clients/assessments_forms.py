@@ -160,10 +160,7 @@ class SafetyPlanForm(forms.Form):
         label=_("Review the plan on"),
         help_text=_("After today and within a year. The caseworker gets a task on that day."),
         widget=DateInput,
-        error_messages={
-            "required": _("Choose the date to review the plan with the client."),
-            "invalid": _("Enter a valid date."),
-        },
+        error_messages={"required": _("Choose the date to review the plan with the client.")},
     )
 
     def __init__(self, data=None, *, plan=None, with_contacts: bool, initial=None):
@@ -272,14 +269,12 @@ class IncidentForm(forms.Form):
         required=False,
         widget=DateInput,
         help_text=_("Leave empty if the client does not know or prefers not to say."),
-        error_messages={"invalid": _("Enter a valid date.")},
     )
     incident_time = forms.TimeField(
         label=_("Time of the incident"),
         required=False,
         widget=TimeInput,
         help_text=_("If known: it decides whether medical care that must start within 72 hours is still possible."),
-        error_messages={"invalid": _("Enter a valid time.")},
     )
     recent = forms.ChoiceField(
         label=_("If the date is not known: may it have happened in the last 72 hours (3 days)?"),
@@ -300,10 +295,7 @@ class IncidentForm(forms.Form):
         label=_("Reported on"),
         widget=DateTimeInput,
         help_text=_("When the client told us."),
-        error_messages={
-            "required": _("Say when the incident was reported."),
-            "invalid": _("Enter a valid date and time."),
-        },
+        error_messages={"required": _("Say when the incident was reported.")},
     )
 
     def __init__(self, data=None, *, initial=None):

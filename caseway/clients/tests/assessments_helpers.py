@@ -15,7 +15,7 @@ from caseway.clients.models import Case, ConsentPurpose, DataCategory, Incident
 from caseway.clients.safety import safety_plan_save
 from caseway.clients.tests.factories import a_case, give_consent
 
-# The personas who may not see personal data at all: 403 on every page of this area.
+# The personas whose role may not see personal data: 403 on every page of this area.
 WRONG_ROLES = ("admin_a", "monitor_a", "coordinator", "donor")
 OTHER_ORGANIZATION = ("caseworker_b", "supervisor_b", "legal_officer_b", "outsider")
 PHQ9_NONE = {f"q{number}": 0 for number in range(1, 10)}
@@ -130,3 +130,24 @@ def count_queries(function):
 
 
 EVERY_CATEGORY_BUT_RISK = [category for category in DataCategory.values if category != DataCategory.RISK]
+
+
+def assert_refusals(client, personas, path, *, method="get", data=None):
+    """The whole matrix of disallowed users: anonymous → sign in, wrong role → 403, other organization → 404."""
+    from django.conf import settings
+
+    from caseway.tests.personas import login
+
+    client.logout()
+    response = getattr(client, method)(path, data or {})
+    assert response.status_code == 302, ("anonymous", response.status_code)
+    assert response["Location"].startswith(reverse(settings.LOGIN_URL))
+    for name in (*WRONG_ROLES, "unaffiliated"):
+        client.logout()
+        login(client, personas.all()[name])
+        assert getattr(client, method)(path, data or {}).status_code == 403, name
+    for name in OTHER_ORGANIZATION:
+        client.logout()
+        login(client, personas.all()[name])
+        assert getattr(client, method)(path, data or {}).status_code == 404, name
+    client.logout()
