@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "caseway.orgs",
     "caseway.directory",
     "caseway.clients",
+    "caseway.referrals",
     "caseway.api",
     "caseway",
 ]
@@ -157,6 +158,9 @@ if _database["ENGINE"] == "django.db.backends.sqlite3":
     _database["TEST"] = {"NAME": env_str("CASEWAY_SQLITE_TEST_NAME") or None}
 else:
     _database.setdefault("OPTIONS", {})
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        # JIT compiled a large search plan on every request (seconds each, docs/PERFORMANCE.md): off.
+        _database["OPTIONS"]["options"] = f"{_database['OPTIONS'].get('options', '')} -c jit=off".strip()
     _database["CONN_HEALTH_CHECKS"] = True
 DATABASES = {"default": _database}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -15,21 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseway.directory.models import AdminArea
+from caseway.orgs.categories import DataCategory
 from caseway.orgs.models import Organization
 from caseway.vault.fields import EncryptedJSONField, EncryptedTextField
-
-
-class DataCategory(models.TextChoices):
-    """Categories of personal data: consent and data-sharing agreements are expressed in these."""
-
-    IDENTITY = "identity", _("Identity")
-    CONTACT = "contact", _("Contact details")
-    NEEDS = "needs", _("Needs")
-    RISK = "risk", _("Risk and safety")
-    HEALTH = "health", _("Health")
-    PSYCHOSOCIAL = "psychosocial", _("Psychosocial notes")
-    LEGAL = "legal", _("Legal")
-    DOCUMENTS = "documents", _("Documents")
 
 
 class Sex(models.TextChoices):

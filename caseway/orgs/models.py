@@ -120,3 +120,49 @@ class ApiToken(models.Model):
             and self.membership.is_active
             and self.membership.organization.is_active
         )
+
+
+class DataSharingAgreement(models.Model):
+    """Which categories of personal data may flow between two organizations, for which purposes.
+
+    Both directions: an agreement between A and B covers A → B and B → A. One side's admin
+    proposes, the other side's admin accepts; it is in force between its dates once accepted.
+    """
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("Proposed")
+        ACTIVE = "active", _("In force")
+        DECLINED = "declined", _("Declined")
+        ENDED = "ended", _("Ended")
+
+    proposer = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements_proposed", verbose_name=_("proposed by")
+    )
+    partner = models.ForeignKey(
+        Organization, on_delete=models.PROTECT, related_name="agreements_received", verbose_name=_("partner")
+    )
+    categories = models.JSONField(_("categories of data"), default=list)
+    purposes = models.JSONField(_("purposes"), default=list)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    proposed_at = models.DateTimeField(default=timezone.now)
+    signed_by_proposer = models.CharField(_("signed for the proposer by"), max_length=200)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    signed_by_partner = models.CharField(_("signed for the partner by"), max_length=200, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data-sharing agreement")
+        verbose_name_plural = _("data-sharing agreements")
+        indexes = [models.Index(fields=["proposer", "partner", "status"], name="orgs_agreement_parties")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(proposer=models.F("partner")), name="orgs_agreement_two_parties")
+        ]
+
+    def __str__(self):
+        return f"{self.proposer} ↔ {self.partner} ({self.status})"
