@@ -112,8 +112,8 @@ class AssessmentForm(forms.Form):
 class CompareForm(forms.Form):
     """Which two results to compare (GET): the choices are the case's results of one instrument."""
 
-    baseline = forms.ChoiceField(label=_("Compare"), error_messages={"invalid_choice": CHOOSE_AN_ANSWER})
-    followup = forms.ChoiceField(label=_("with"), error_messages={"invalid_choice": CHOOSE_AN_ANSWER})
+    baseline = forms.ChoiceField(label=_("Baseline"), error_messages={"invalid_choice": CHOOSE_AN_ANSWER})
+    followup = forms.ChoiceField(label=_("Follow-up"), error_messages={"invalid_choice": CHOOSE_AN_ANSWER})
 
     def __init__(self, data=None, *, choices, initial=None):
         super().__init__(data, initial=initial)

@@ -6,8 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.http import Http404
-from django.utils import timezone
-from django.utils import translation
+from django.utils import timezone, translation
 
 from caseway.clients import safety
 from caseway.clients.models import Case, CaseAlert, DataCategory, SafetyPlan
