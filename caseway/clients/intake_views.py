@@ -6,6 +6,8 @@ writes the client (``intake.intake_complete``). Drafts are reached through
 ``intake.get_draft_for_member``: someone else's draft answers 404.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -131,7 +133,11 @@ def intake_end(request, pk):
 def intake_use_existing(request, pk):
     """The client already has a case here: delete the draft and open that case instead."""
     draft = intake.get_draft_for_member(request.membership, pk)
-    case = access.get_case_for_member(request.membership, request.POST.get("case"))
+    try:
+        case_pk = uuid.UUID(request.POST.get("case", ""))
+    except ValueError:
+        raise Http404 from None
+    case = access.get_case_for_member(request.membership, case_pk)
     intake.intake_discard(actor=request.user, membership=request.membership, draft=draft, request=request)
     return redirect(case_url(case))
 

@@ -85,3 +85,14 @@ def test_a_case_of_another_organization_cannot_be_opened_instead(client, persona
     assert_not_found(response)
     assert IntakeDraft.objects.filter(pk=draft.pk).exists()
     assert Client.objects.count() == 1
+
+
+@pytest.mark.parametrize("value", ["", "not-a-uuid", "00000000-0000-0000-0000-000000000001"])
+def test_opening_a_case_that_is_not_there_answers_404(client, personas, login_as, value):
+    draft = draft_at(personas.caseworker_a, intake.DUPLICATES)
+    login_as(personas.caseworker_a)
+
+    response = client.post(reverse("clients:intake_use_existing", kwargs={"pk": draft.pk}), {"case": value})
+
+    assert_not_found(response)
+    assert IntakeDraft.objects.filter(pk=draft.pk).exists()
