@@ -275,9 +275,7 @@ def next_steps(results: dict) -> list[str]:
 
     Alerting a supervisor is not listed: ``assessment_record`` does it when the intake finishes.
     """
-    return [
-        str(instruments.action_label(code)) for code in _required_actions(results) if code not in AUTOMATIC_ACTIONS
-    ]
+    return [str(instruments.action_label(code)) for code in _required_actions(results) if code not in AUTOMATIC_ACTIONS]
 
 
 def alerts_supervisor(results: dict) -> bool:
