@@ -9,6 +9,7 @@ urlpatterns = [
     path("language/", views.set_language, name="set_language"),
     path("accounts/", include("caseway.accounts.urls")),
     path("orgs/", include("caseway.orgs.urls")),
+    path("agreements/", include("caseway.orgs.agreement_urls")),
     path("audit/", include("caseway.audit.urls")),
     path("directory/", include("caseway.directory.urls")),
     path("directory/import/", include("caseway.directory.import_urls")),

@@ -1,8 +1,9 @@
-"""The only ways views, the API and exports reach organizations and memberships."""
+"""The only ways views, the API and exports reach organizations, memberships and agreements."""
 
+from django.db.models import Q
 from django.http import Http404
 
-from caseway.orgs.models import ApiToken, Membership, Organization
+from caseway.orgs.models import ApiToken, DataSharingAgreement, Membership, Organization
 from caseway.orgs.permissions import Action
 
 
@@ -47,4 +48,29 @@ def get_api_token_for_user(user, pk) -> ApiToken:
     try:
         return visible_api_tokens(user).get(pk=pk)
     except (ApiToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_manage_agreements(membership) -> bool:
+    if membership is None:
+        return False
+    if not membership.is_active:
+        return False
+    return membership.allows(Action.MANAGE_AGREEMENTS)
+
+
+def visible_agreements(membership):
+    """Data-sharing agreements ``membership``'s organization is a party to, for its agency admins."""
+    if not may_manage_agreements(membership):
+        return DataSharingAgreement.objects.none()
+    organization_id = membership.organization_id
+    return DataSharingAgreement.objects.select_related("proposer", "partner", "proposed_by", "decided_by").filter(
+        Q(proposer_id=organization_id) | Q(partner_id=organization_id)
+    )
+
+
+def get_agreement_for_member(membership, pk) -> DataSharingAgreement:
+    try:
+        return visible_agreements(membership).get(pk=pk)
+    except (DataSharingAgreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

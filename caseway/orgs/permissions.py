@@ -32,6 +32,8 @@ class Action(StrEnum):
     SUPERVISE_CASES = "clients.supervise"
     ERASE_CLIENTS = "clients.erase"
     MANAGE_RETENTION = "clients.manage_retention"
+    MANAGE_AGREEMENTS = "orgs.manage_agreements"
+    OVERRIDE_CONSENT = "referrals.override_consent"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
@@ -39,7 +41,8 @@ _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CASEWORKER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
     Role.SUPERVISOR: frozenset(
-        _EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS, Action.SUPERVISE_CASES}
+        _EVERY_STAFF_ROLE
+        | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS, Action.SUPERVISE_CASES, Action.OVERRIDE_CONSENT}
     ),
     Role.LEGAL_OFFICER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
     # Agency admins erase and set retention without seeing identities: they work from client codes.
@@ -51,6 +54,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_SERVICES,
             Action.ERASE_CLIENTS,
             Action.MANAGE_RETENTION,
+            Action.MANAGE_AGREEMENTS,
         }
     ),
     # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents.

@@ -156,6 +156,8 @@ class Referral(models.Model):
     escalation_level = models.PositiveSmallIntegerField(default=0)
 
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
+    # The receiver's words on a decline (required with "other"): may describe the client, so encrypted.
+    decline_note = EncryptedTextField(key_field="data_key", null=True, blank=True)
     alternative_service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     unsuccessful_reason = models.CharField(max_length=20, choices=UnsuccessfulReason.choices, blank=True)
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)

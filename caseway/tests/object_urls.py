@@ -15,6 +15,7 @@ from caseway.clients.tests import (
 )
 from caseway.directory.tests.factories import LocationFactory, ServiceFactory
 from caseway.orgs import services as org_services
+from caseway.orgs.tests import object_urls_agreements
 
 
 @dataclass
@@ -65,5 +66,11 @@ OBJECT_URLS = {
     "directory:location_edit": _directory_location,
 }
 # The clients app registers its object-scoped URLs per area of the app.
-for _area in (object_urls_intake, object_urls_records, object_urls_assessments, object_urls_erasure):
+for _area in (
+    object_urls_intake,
+    object_urls_records,
+    object_urls_assessments,
+    object_urls_erasure,
+    object_urls_agreements,
+):
     OBJECT_URLS.update(_area.OBJECT_URLS)

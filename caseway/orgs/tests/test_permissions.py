@@ -27,6 +27,8 @@ EXPECTED = {
     Action.SUPERVISE_CASES: {S},
     Action.ERASE_CLIENTS: {A},
     Action.MANAGE_RETENTION: {A},
+    Action.MANAGE_AGREEMENTS: {A},
+    Action.OVERRIDE_CONSENT: {S},
 }
 
 
