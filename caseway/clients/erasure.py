@@ -39,6 +39,11 @@ So a client is erased completely when the last organization holding a case erase
 organizations approving at the same moment cannot both see the other's case and leave a client
 with no case but an intact identity: the client row is locked first.
 
+Apps above this one (referrals, casework...) hold rows about a client or a case that this app
+cannot name (an app never imports upward). They connect to ``case_erasing`` and
+``client_erasing``, sent inside the erasure's transaction before anything is deleted, and delete
+or clear their own rows there; an exception in a receiver rolls the whole erasure back.
+
 Everything is audited with field names and coded reasons only. The free text of a request's
 reason never goes into the audit log (it may carry more than it should).
 """
@@ -51,6 +56,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Value
 from django.db.models.functions import Coalesce
+from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -76,6 +82,13 @@ from caseway.clients.models import (
 )
 from caseway.orgs.permissions import Action
 from caseway.vault.services import data_key_destroy
+
+# Sent inside the erasure's transaction, before this app deletes anything (see the module's docstring).
+# case_erasing(sender=Case, case=..., organization_id=..., actor=..., now=...): only this case goes.
+# client_erasing(sender=Client, client=..., organization_id=..., keep_stub=..., actor=..., now=...): the
+# client is erased completely; keep_stub says whether a statistical stub (and its closed cases) remains.
+case_erasing = Signal()
+client_erasing = Signal()
 
 REASON_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 200
@@ -322,9 +335,10 @@ def client_erase(*, actor, organization_id: int, client_id, reason: str, now=Non
         for waiting in pending.select_for_update():
             _settle(waiting, actor=actor, now=now)
         if Case.objects.filter(client_id=client_id).exclude(organization_id=organization_id).exists():
+            case_erasing.send(Case, case=own_case, organization_id=organization_id, actor=actor, now=now)
             outcome = _erase_case_only(own_case, organization_id=organization_id)
         else:
-            outcome = _erase_client(client, actor=actor, reason=reason, now=now)
+            outcome = _erase_client(client, organization_id=organization_id, actor=actor, reason=reason, now=now)
         audit.record(
             actor,
             "clients.client_erased" if outcome != Outcome.CASE_ONLY else "clients.case_erased",
@@ -353,9 +367,12 @@ def _erase_case_only(case: Case, *, organization_id: int) -> Outcome:
     return Outcome.CASE_ONLY
 
 
-def _erase_client(client: Client, *, actor, reason: str, now) -> Outcome:
+def _erase_client(client: Client, *, organization_id: int, actor, reason: str, now) -> Outcome:
     # Asked before anything is deleted: the consent records are part of what may go.
     keep_stub = consent.allows(client, ConsentPurpose.STATISTICS, at=now)
+    client_erasing.send(
+        Client, client=client, organization_id=organization_id, keep_stub=keep_stub, actor=actor, now=now
+    )
     data_key = client.data_key
     data_key_destroy(actor=actor, data_key=data_key, reason=reason)
 

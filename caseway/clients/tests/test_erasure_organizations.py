@@ -88,3 +88,38 @@ def test_the_consent_answers_the_other_organization_relies_on_stay(personas):
     erase_at(personas, personas.org_a, case_a)
 
     assert access.visible_categories(member(personas.caseworker_b), Case.objects.get(pk=case_b.pk)) == {"identity"}
+
+
+def test_apps_above_hear_of_a_case_erasure_inside_the_transaction(personas):
+    case_a = identified_case(personas)
+    referred_to_b(personas, case_a)
+    heard = []
+
+    def receiver(sender, case, organization_id, **kwargs):
+        heard.append((case.pk, organization_id, Case.objects.filter(pk=case.pk).exists()))
+
+    erasure.case_erasing.connect(receiver)
+    try:
+        erase_at(personas, personas.org_a, case_a)
+    finally:
+        erasure.case_erasing.disconnect(receiver)
+
+    assert heard == [(case_a.pk, personas.org_a.pk, True)]  # before the case is gone
+
+
+def test_a_failing_receiver_rolls_the_whole_erasure_back(personas):
+    case_a = identified_case(personas)
+
+    def receiver(sender, client, keep_stub, **kwargs):
+        assert keep_stub is True
+        raise RuntimeError("cannot erase my rows")
+
+    erasure.client_erasing.connect(receiver)
+    try:
+        with pytest.raises(RuntimeError):
+            erase_at(personas, personas.org_a, case_a)
+    finally:
+        erasure.client_erasing.disconnect(receiver)
+
+    assert not DataKey.objects.get(pk=case_a.client.data_key_id).is_destroyed
+    assert Case.objects.filter(pk=case_a.pk).exists()
