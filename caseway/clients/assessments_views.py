@@ -42,12 +42,15 @@ URGENT_CARE_NOTE = _(
 
 
 def _header(request, case, categories=None) -> dict:
-    """What every page of this area shows above its content (``_header.html``)."""
+    """What every page of this area shows above its content (``_header.html``).
+
+    The client is named by code only: these pages hold risk and health information, and showing
+    a name beside them (on a screen others may see) would add an identity read for no need.
+    """
     categories = access.visible_categories(request.membership, case) if categories is None else categories
     return {
         "case": case,
         "client": case.client,
-        "name": access.display_name(request.membership, case, categories=categories),
         "gate_open": gates.case_may_continue(case),
         "shows_risk": safety.may_see_risk(request.membership, case, categories),
     }

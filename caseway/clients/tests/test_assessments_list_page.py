@@ -124,3 +124,10 @@ def test_it_works_right_to_left_in_arabic(personas, login_as, case):
     page = client.get(url("assessment_list", case), HTTP_ACCEPT_LANGUAGE="ar").content.decode()
     assert 'dir="rtl"' in page
     assert "استبيان صحة المريض" in page  # the instrument's Arabic name, from its definition
+
+
+@pytest.mark.parametrize("name", ["assessment_list", "safety_plan", "incident_list", "incident_new"])
+def test_pages_of_this_area_name_the_client_by_code_only(personas, login_as, case, name):
+    page = login_as(personas.caseworker_a).get(url(name, case)).content.decode()
+    assert case.client.code in page
+    assert "Amina" not in page and "Haddad" not in page
