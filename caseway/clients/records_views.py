@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 
 from caseway import audit
 from caseway.accounts.decorators import reauthentication_required
-from caseway.clients import access, queries, records_services
+from caseway.clients import access, codes, queries, records_services
 from caseway.clients.models import BreakGlassAccess, CaseAlert, DataCategory, LinkRequest
 from caseway.clients.records_forms import (
     AssignmentForm,
@@ -179,7 +179,7 @@ def _case_context(request, case, *, break_glass_form=None):
         "case": case,
         "client": client,
         "name": access.display_name(membership, case, categories=categories),
-        "spoken_code": _spoken(client.code),
+        "spoken_code": codes.spoken(client.code),
         "categories": sorted(DataCategory(value).label for value in categories),
         "every_category": len(categories) == len(DataCategory.values),
         "identity_visible": identity_visible,
@@ -199,16 +199,8 @@ def _case_context(request, case, *, break_glass_form=None):
     }
 
 
-def _spoken(code: str) -> str:
-    from caseway.clients import codes
-
-    speak = getattr(codes, "spoken", None)
-    return speak(code) if speak else ""
-
-
 def _case(request, pk):
-    case = access.get_case_for_member(request.membership, pk)
-    return case
+    return access.get_case_for_member(request.membership, pk)
 
 
 @object_scoped(Action.VIEW_PERSONAL_DATA)
