@@ -14,6 +14,7 @@ from caseway.clients.api import (
     ConsentWordingList,
 )
 from caseway.orgs.api import OrganizationDetail, OrganizationList
+from caseway.referrals import api as referrals_api
 
 app_name = "api"
 
@@ -29,6 +30,23 @@ urlpatterns = [
     path("clients/<uuid:pk>/consents/<uuid:consent_pk>/revoke/", ConsentRevoke.as_view(), name="client_consent_revoke"),
     path("clients/<uuid:pk>/assessments/", AssessmentList.as_view(), name="client_assessments"),
     path("consent-wordings/", ConsentWordingList.as_view(), name="consent_wordings"),
+    path("referrals/", referrals_api.ReferralList.as_view(), name="referral_list"),
+    path("referrals/<uuid:pk>/", referrals_api.ReferralDetail.as_view(), name="referral_detail"),
+    path("referrals/<uuid:pk>/send/", referrals_api.ReferralSend.as_view(), name="referral_send"),
+    path("referrals/<uuid:pk>/accept/", referrals_api.ReferralAccept.as_view(), name="referral_accept"),
+    path("referrals/<uuid:pk>/decline/", referrals_api.ReferralDecline.as_view(), name="referral_decline"),
+    path(
+        "referrals/<uuid:pk>/start-service/",
+        referrals_api.ReferralStartService.as_view(),
+        name="referral_start_service",
+    ),
+    path("referrals/<uuid:pk>/complete/", referrals_api.ReferralComplete.as_view(), name="referral_complete"),
+    path(
+        "referrals/<uuid:pk>/close-unsuccessful/",
+        referrals_api.ReferralCloseUnsuccessful.as_view(),
+        name="referral_close_unsuccessful",
+    ),
+    path("referrals/<uuid:pk>/withdraw/", referrals_api.ReferralWithdraw.as_view(), name="referral_withdraw"),
     # Last: everything else under /api/v1/ answers in JSON too.
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

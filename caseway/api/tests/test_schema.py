@@ -21,6 +21,16 @@ OPERATIONS = {
     ("/api/v1/clients/{id}/assessments/", "get"),
     ("/api/v1/clients/{id}/assessments/", "post"),
     ("/api/v1/consent-wordings/", "get"),
+    ("/api/v1/referrals/", "get"),
+    ("/api/v1/referrals/", "post"),
+    ("/api/v1/referrals/{id}/", "get"),
+    ("/api/v1/referrals/{id}/send/", "post"),
+    ("/api/v1/referrals/{id}/accept/", "post"),
+    ("/api/v1/referrals/{id}/decline/", "post"),
+    ("/api/v1/referrals/{id}/start-service/", "post"),
+    ("/api/v1/referrals/{id}/complete/", "post"),
+    ("/api/v1/referrals/{id}/close-unsuccessful/", "post"),
+    ("/api/v1/referrals/{id}/withdraw/", "post"),
 }
 
 

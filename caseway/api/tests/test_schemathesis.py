@@ -34,6 +34,16 @@ OPERATIONS = {
     "GET /api/v1/clients/{id}/assessments/",
     "POST /api/v1/clients/{id}/assessments/",
     "GET /api/v1/consent-wordings/",
+    "GET /api/v1/referrals/",
+    "POST /api/v1/referrals/",
+    "GET /api/v1/referrals/{id}/",
+    "POST /api/v1/referrals/{id}/send/",
+    "POST /api/v1/referrals/{id}/accept/",
+    "POST /api/v1/referrals/{id}/decline/",
+    "POST /api/v1/referrals/{id}/start-service/",
+    "POST /api/v1/referrals/{id}/complete/",
+    "POST /api/v1/referrals/{id}/close-unsuccessful/",
+    "POST /api/v1/referrals/{id}/withdraw/",
 }
 
 

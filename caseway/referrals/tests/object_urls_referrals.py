@@ -42,3 +42,27 @@ OBJECT_URLS = {
     "referrals:complete": lambda personas: _receiver(personas, Status.IN_SERVICE),
     "referrals:close_unsuccessful": lambda personas: _receiver(personas, Status.ACCEPTED),
 }
+
+
+def _api_sender(status, **kwargs):
+    return lambda personas: _sender(personas, status, **kwargs)
+
+
+def _api_receiver(status, **kwargs):
+    return lambda personas: _receiver(personas, status, **kwargs)
+
+
+OBJECT_URLS.update(
+    {
+        "api:referral_detail": _api_sender(Status.SENT),
+        "api:referral_send": _api_sender(Status.DRAFT, method="post"),
+        "api:referral_withdraw": _api_sender(Status.SENT, method="post"),
+        "api:referral_accept": _api_receiver(Status.VIEWED, method="post"),
+        "api:referral_decline": _api_receiver(Status.VIEWED, method="post", data={"reason": "no_capacity"}),
+        "api:referral_start_service": _api_receiver(Status.ACCEPTED, method="post"),
+        "api:referral_complete": _api_receiver(Status.IN_SERVICE, method="post", data={"outcome": "service_provided"}),
+        "api:referral_close_unsuccessful": _api_receiver(
+            Status.ACCEPTED, method="post", data={"reason": "client_moved"}
+        ),
+    }
+)
