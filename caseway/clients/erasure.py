@@ -336,7 +336,7 @@ def client_erase(*, actor, organization_id: int, client_id, reason: str, now=Non
             _settle(waiting, actor=actor, now=now)
         if Case.objects.filter(client_id=client_id).exclude(organization_id=organization_id).exists():
             case_erasing.send(Case, case=own_case, organization_id=organization_id, actor=actor, now=now)
-            outcome = _erase_case_only(own_case, organization_id=organization_id)
+            outcome = _erase_case_only(own_case, client, organization_id=organization_id)
         else:
             outcome = _erase_client(client, organization_id=organization_id, actor=actor, reason=reason, now=now)
         audit.record(
@@ -359,8 +359,10 @@ def _lock_cases_and_client(client_id) -> None:
     list(Client.objects.select_for_update().filter(pk=client_id).values_list("pk", flat=True))
 
 
-def _erase_case_only(case: Case, *, organization_id: int) -> Outcome:
-    IntakeDraft.objects.filter(organization_id=organization_id, client_id=case.client_id).delete()
+def _erase_case_only(case: Case, client: Client, *, organization_id: int) -> Outcome:
+    drafts = IntakeDraft.objects.filter(organization_id=organization_id)
+    drafts.filter(client_id=client.pk).delete()
+    drafts.filter(data_key_id=client.data_key_id).delete()
     # The case's assessments, needs, safety plan, incidents, alerts, break-glass records and
     # link requests cascade from it.
     case.delete()

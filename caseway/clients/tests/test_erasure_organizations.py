@@ -123,3 +123,20 @@ def test_a_failing_receiver_rolls_the_whole_erasure_back(personas):
 
     assert not DataKey.objects.get(pk=case_a.client.data_key_id).is_destroyed
     assert Case.objects.filter(pk=case_a.pk).exists()
+
+
+def test_the_organizations_unfinished_intakes_of_the_client_go_with_its_case(personas):
+    from caseway.clients.models import IntakeDraft
+
+    case_a = identified_case(personas)
+    referred_to_b(personas, case_a)
+    key = case_a.client.data_key
+    IntakeDraft.objects.create(organization=personas.org_a, started_by=personas.caseworker_a, data_key=key)
+    IntakeDraft.objects.create(
+        organization=personas.org_a, started_by=personas.caseworker_a, data_key=key, client=case_a.client
+    )
+    theirs = IntakeDraft.objects.create(organization=personas.org_b, started_by=personas.caseworker_b, data_key=key)
+
+    erase_at(personas, personas.org_a, case_a)
+
+    assert list(IntakeDraft.objects.all()) == [theirs]
