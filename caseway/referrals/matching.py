@@ -56,26 +56,16 @@ status, answered_at, due_at)`` for the organizations' record (today a scan of th
 the last 180 days).
 """
 
+import datetime
 import math
+import time
+import uuid
 from dataclasses import dataclass, field
 from functools import cache
+from typing import NamedTuple
 
-from django.db.models import (
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    Value,
-    When,
-)
-from django.db.models.functions import Greatest
+from django.db import connection
+from django.db.models import Count, F, FloatField, Func, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language_info, gettext, ngettext
@@ -101,6 +91,7 @@ from caseway.directory.models import (
 )
 from caseway.directory.queries import caseway_taxonomy_id, languages_in_use
 from caseway.orgs.categories import DataCategory
+from caseway.orgs.models import Organization
 from caseway.referrals.models import Referral, Status
 from caseway.referrals.transitions import OPEN
 
@@ -228,44 +219,78 @@ class Match:
     needs: list = field(default_factory=list)  # the need domains the service meets, best first
     is_own_organization: bool = False
     record: OrganizationRecord | None = None
+    places_free: int | None = None  # the largest "places" report, when the service reports places
+    waiting_days: int | None = None  # the shortest "waiting days" report
 
 
 # ---------------------------------------------------------------------------------------------
-# Factors: each is a list of (condition, reason code, points), the first condition that holds
-# wins. The ranking query sums their points; the details query reads which option applied.
+# Factors: each is a list of options (SQL condition, reason code, points); the first condition
+# that holds wins. The ranking query sums their points; the details query reads which option
+# applied, so the reasons shown are exactly what was counted.
+
+
+class Cond(NamedTuple):
+    """An SQL condition on the service ``s`` in two forms with the same parameters: ``sql`` for
+    the ranking (uncorrelated ``IN`` lists, built once for thousands of candidates) and ``one``
+    for the details of a few services (correlated lookups by index, nothing built)."""
+
+    sql: str
+    one: str
+    params: tuple = ()
+
+
+def _plain(sql, *params) -> Cond:
+    return Cond(sql, sql, tuple(params))
+
+
+def _has(source, column, condition, params) -> Cond:
+    """The service has a row in ``source`` (``column`` its service id) meeting ``condition``."""
+    return Cond(
+        f"s.id IN (SELECT {column} FROM {source} WHERE {condition})",  # noqa: S608 - names from the models; values are parameters
+        f"EXISTS (SELECT 1 FROM {source} WHERE {column} = s.id AND {condition})",  # noqa: S608 - as above
+        tuple(params),
+    )
+
+
+def _either(first: Cond, second: Cond) -> Cond:
+    return Cond(f"({first.sql} OR {second.sql})", f"({first.one} OR {second.one})", first.params + second.params)
+
+
+class Option(NamedTuple):
+    when: Cond
+    code: str
+    points: int
 
 
 @dataclass(frozen=True)
 class Factor:
     name: str
-    options: tuple  # ((Q, code, points), ...)
+    options: tuple  # (Option, ...)
 
-    def points(self):
-        whens = [When(condition, then=Value(points)) for condition, _code, points in self.options]
-        return Case(*whens, default=Value(0), output_field=IntegerField())
+    def points(self) -> tuple[str, list]:
+        """The points of the first option that holds (the ranking's form)."""
+        return self._case(lambda index, option: (option.when.sql, int(option.points)))
 
-    def chosen(self):
-        whens = [When(condition, then=Value(index)) for index, (condition, _c, _p) in enumerate(self.options, 1)]
-        return Case(*whens, default=Value(0), output_field=IntegerField())
+    def chosen(self) -> tuple[str, list]:
+        """Which option holds, 1-based, 0 for none (the details' form)."""
+        return self._case(lambda index, option: (option.when.one, index))
 
-    def option(self, index):
+    def _case(self, part) -> tuple[str, list]:
+        if not self.options:
+            return "0", []
+        text, params = "CASE", []
+        for index, option in enumerate(self.options, 1):
+            condition, value = part(index, option)
+            text += f" WHEN {condition} THEN {value}"
+            params += option.when.params
+        return f"{text} ELSE 0 END", params
+
+    def option(self, index) -> Option | None:
         return None if not index else self.options[index - 1]
 
 
-def _ids_in(queryset, column="service_id") -> Q:
-    return Q(pk__in=queryset.values(column))
-
-
-def _services_at(locations) -> Q:
-    return _ids_in(ServiceAtLocation.objects.filter(location__in=locations.values("pk")))
-
-
-def _served_areas(areas) -> Q:
-    """Services with a service area among ``areas`` (linked to the service or to one of its places)."""
-    service_areas = ServiceArea.objects.filter(admin_area__in=areas)
-    return _ids_in(service_areas.filter(service__isnull=False)) | _ids_in(
-        service_areas.filter(service_at_location__isnull=False), "service_at_location__service_id"
-    )
+def _placeholders(values) -> str:
+    return ", ".join(["%s"] * len(values))
 
 
 @cache
@@ -298,13 +323,15 @@ class WantedNeed:
         return str(dict(Need.Domain.choices).get(self.domain, self.domain))
 
 
+PRIORITY_ORDER = {Need.Priority.HIGH: 0, Need.Priority.MEDIUM: 1, Need.Priority.LOW: 2}
+
+
 def _wanted_needs(membership, case, needs) -> list[WantedNeed]:
     """The needs to match, highest priority first, one per domain."""
     if needs is None:
         if DataCategory.NEEDS not in client_access.visible_categories(membership, case):
             return []
         needs = list(Need.objects.filter(case=case, status=Need.Status.OPEN).order_by("identified_at", "pk"))
-    order = {Need.Priority.HIGH: 0, Need.Priority.MEDIUM: 1, Need.Priority.LOW: 2}
     wanted = {}
     for need in needs:
         if isinstance(need, str):
@@ -314,9 +341,9 @@ def _wanted_needs(membership, case, needs) -> list[WantedNeed]:
         if domain not in need_categories():
             continue
         known = wanted.get(domain)
-        if known is None or order.get(priority, 3) < order.get(known.priority, 3):
+        if known is None or PRIORITY_ORDER.get(priority, 3) < PRIORITY_ORDER.get(known.priority, 3):
             wanted[domain] = WantedNeed(domain, priority)
-    return sorted(wanted.values(), key=lambda need: (order.get(need.priority, 3), need.domain))
+    return sorted(wanted.values(), key=lambda need: (PRIORITY_ORDER.get(need.priority, 3), need.domain))
 
 
 def _need_terms(wanted) -> dict[str, tuple[set, set]]:
@@ -354,7 +381,8 @@ def _need_terms(wanted) -> dict[str, tuple[set, set]]:
 class ClientFacts:
     district: AdminArea | None
     region: AdminArea | None
-    country_code: str
+    region_area_ids: tuple  # the region and its districts
+    country_area_ids: tuple  # every area of the client's country
     latitude: float | None
     longitude: float | None
     languages: tuple  # codes, as recorded
@@ -366,10 +394,14 @@ class ClientFacts:
 
 
 def _client_facts(membership, case) -> ClientFacts:
+    """Two queries: the client's area with its parents, and the areas of the client's country."""
     client = case.client
     area = AdminArea.objects.select_related("parent__parent").get(pk=client.admin_area_id)
     chain = [area, area.parent, area.parent.parent if area.parent else None]
     by_level = {place.level: place for place in chain if place is not None}
+    region = by_level.get(AdminArea.Level.ADMIN1)
+    country_areas = list(AdminArea.objects.filter(pcode__startswith=area.country_code).values_list("pk", "parent_id"))
+    region_areas = () if region is None else tuple(pk for pk, parent in country_areas if region.pk in (pk, parent))
     located = next((place for place in chain if place is not None and place.latitude is not None), None)
     languages = tuple(dict.fromkeys(code.strip() for code in client.languages or () if code and code.strip()))
     codes = set()
@@ -379,12 +411,13 @@ def _client_facts(membership, case) -> ClientFacts:
     difficulties = ()
     if client.disability_domains and DataCategory.HEALTH in client_access.visible_categories(membership, case):
         known = difficulty_features()
-        difficulties = tuple(domain for domain in client.disability_domains if known.get(domain))
+        difficulties = tuple(dict.fromkeys(domain for domain in client.disability_domains if known.get(domain)))
     return ClientFacts(
         district=by_level.get(AdminArea.Level.ADMIN2),
-        region=by_level.get(AdminArea.Level.ADMIN1),
-        country_code=area.country_code,
-        latitude=float(located.latitude) if located else None,
+        region=region,
+        region_area_ids=region_areas,
+        country_area_ids=tuple(pk for pk, _parent in country_areas),
+        latitude=float(located.latitude) if located and located.longitude is not None else None,
         longitude=float(located.longitude) if located and located.longitude is not None else None,
         languages=languages,
         language_codes=tuple(sorted(codes)),
@@ -400,7 +433,7 @@ def _client_facts(membership, case) -> ClientFacts:
 
 
 class HoursBetween(Func):
-    """Hours from ``start`` to ``end`` as a float, computed by the database."""
+    """Hours from the first expression to the second, as a float computed by the database."""
 
     output_field = FloatField()
     arity = 2
@@ -414,6 +447,28 @@ class HoursBetween(Func):
         return f"(EXTRACT(EPOCH FROM ({end_sql} - {start_sql})) / 3600.0)", [*end_params, *start_params]
 
 
+# The record of every organization is one aggregate over the referrals of the last 180 days: it
+# moves slowly, so each process keeps it RECORD_CACHE_SECONDS (a ranking for a given ``now``, as
+# tests and reports ask, always reads it afresh).
+RECORD_CACHE_SECONDS = 300
+_record_cache: dict = {}
+
+
+def forget_records() -> None:
+    _record_cache.clear()
+
+
+def current_records() -> dict:
+    """``organization_records`` as of now, at most RECORD_CACHE_SECONDS old."""
+    moment = time.monotonic()
+    kept = _record_cache.get("records")
+    if kept is not None and kept[0] > moment:
+        return kept[1]
+    records = organization_records(timezone.now())
+    _record_cache["records"] = (moment + RECORD_CACHE_SECONDS, records)
+    return records
+
+
 def organization_records(now) -> dict:
     """{organization id: OrganizationRecord} of every organization referred to in RECORD_DAYS. One query.
 
@@ -421,34 +476,30 @@ def organization_records(now) -> dict:
     deadline (a referral left waiting counts against the receiver). Withdrawn before an answer,
     drafts and referrals still within their deadline do not count.
     """
-    since = now - timezone.timedelta(days=RECORD_DAYS)
+    since = now - datetime.timedelta(days=RECORD_DAYS)
     accepted = Q(status__in=ACCEPTED_STATUSES) | Q(status__in=AFTER_ACCEPTANCE, answered_at__isnull=False)
-    hours = HoursBetween(F("sent_at"), F("answered_at"))
-    steps = {
-        f"within_{step}": Count("pk", filter=accepted & Q(answered_at__isnull=False) & Q(cw_hours__lte=step))
-        for step in RECORD_STEPS
-    }
+    timed = accepted & Q(answered_at__isnull=False)
+    steps = {f"within_{step}": Count("pk", filter=timed & Q(cw_hours__lte=step)) for step in RECORD_STEPS}
     rows = (
         Referral.objects.filter(to_organization__isnull=False, sent_at__gte=since, sent_at__lte=now)
-        .alias(cw_hours=hours)
+        .alias(cw_hours=HoursBetween(F("sent_at"), F("answered_at")))
         .values("to_organization_id")
         .annotate(
             accepted=Count("pk", filter=accepted),
             declined=Count("pk", filter=Q(status=Status.DECLINED)),
             overdue=Count("pk", filter=Q(status__in=AWAITING, due_at__lt=now)),
-            timed=Count("pk", filter=accepted & Q(answered_at__isnull=False)),
+            timed=Count("pk", filter=timed),
             **steps,
         )
         .order_by()
     )
     records = {}
     for row in rows:
-        decided = row["accepted"] + row["declined"] + row["overdue"]
         median = None
         if row["timed"]:
             median = next((step for step in RECORD_STEPS if row[f"within_{step}"] * 2 >= row["timed"]), None)
         records[row["to_organization_id"]] = OrganizationRecord(
-            decided=decided, accepted=row["accepted"], median_hours=median
+            decided=row["accepted"] + row["declined"] + row["overdue"], accepted=row["accepted"], median_hours=median
         )
     return records
 
@@ -472,169 +523,361 @@ def record_points(record: OrganizationRecord | None) -> list[tuple[str, int]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The factors of one search
+# The ranking query
 
 
-def _squared_km(facts: ClientFacts):
-    """Squared distance (km²) from the client's area centre to the outer service's nearest location.
+class _Names:
+    """Quoted table names, and database values of ids, for the hand-written SQL below."""
 
-    An equirectangular approximation (exact enough within a country), computed with arithmetic
-    only so both databases run it; the longitude scale is fixed from the client's latitude.
-    """
-    if facts.latitude is None or facts.longitude is None:
-        return Value(None, output_field=FloatField())
-    scale = KM_PER_DEGREE * math.cos(math.radians(facts.latitude))
-    north = (F("location__latitude") - Value(facts.latitude)) * Value(KM_PER_DEGREE)
-    east = (F("location__longitude") - Value(facts.longitude)) * Value(scale)
-    nearest = (
-        ServiceAtLocation.objects.filter(
-            service_id=OuterRef("pk"), location__latitude__isnull=False, location__longitude__isnull=False
-        )
-        .exclude(location__location_type=Location.LocationType.VIRTUAL)
-        .annotate(cw_d2=ExpressionWrapper(north * north + east * east, output_field=FloatField()))
-        .order_by("cw_d2")
-        .values("cw_d2")[:1]
+    def __init__(self):
+        quote = connection.ops.quote_name
+        models = {
+            "service": Service,
+            "organization": Organization,
+            "term": ServiceTerm,
+            "link": ServiceAtLocation,
+            "location": Location,
+            "language": Language,
+            "access": Accessibility,
+            "capacity": ServiceCapacity,
+            "unit": Unit,
+            "service_area": ServiceArea,
+            "referral": Referral,
+        }
+        self.tables = {name: quote(model._meta.db_table) for name, model in models.items()}
+        self._uuid = Service._meta.pk
+        self.greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+
+    def __getitem__(self, name):
+        return self.tables[name]
+
+    def uuid(self, value):
+        return self._uuid.get_db_prep_value(value, connection)
+
+    def uuids(self, values):
+        return [self.uuid(value) for value in sorted(values, key=str)]
+
+
+def _as_uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+
+
+@dataclass
+class _Plan:
+    """Everything one ranking needs, gathered before the ranking query runs."""
+
+    facts: ClientFacts
+    wanted: list
+    terms: dict
+    records: dict
+    case_id: object
+    factors: dict = field(default_factory=dict)
+
+
+def _served_areas(names, area_ids) -> Cond:
+    """The service has a service area among ``area_ids`` (its own, or one of its places')."""
+    ids = tuple(names.uuids(area_ids))
+    holder = _placeholders(ids)
+    # ``IS NOT NULL``: a NULL in an IN list turns a miss into NULL, and NOT NULL into NULL.
+    own = _has(
+        f"{names['service_area']} sa",
+        "sa.service_id",
+        f"sa.service_id IS NOT NULL AND sa.admin_area_id IN ({holder})",
+        ids,
     )
-    return Subquery(nearest, output_field=FloatField())
+    places = _has(
+        f"{names['service_area']} sa JOIN {names['link']} sl ON sl.id = sa.service_at_location_id",
+        "sl.service_id",
+        f"sa.admin_area_id IN ({holder})",
+        ids,
+    )
+    return _either(own, places)
 
 
-def _factors(facts: ClientFacts, wanted, terms, records, case) -> dict:
-    """Every factor of this search, by name. Need factors are named ``need:<domain>``."""
-    factors = {}
-    for need in wanted:
-        fits, loose = terms.get(need.domain, (set(), set()))
+def _factors(plan: _Plan, names: _Names) -> dict:
+    """Every factor of this ranking, by name. Need factors are ``need:<domain>``, in ``wanted`` order.
+
+    Aliases: ``s`` the service, ``f`` its fit per need, ``p`` its places (rank: 4 a location in
+    the client's district, 3 in the region, 2 online or by phone, 1 in the country; ``d2`` the
+    squared km to the nearest; ``lang`` a location speaks the client's language; ``acc<n>`` a
+    location serves difficulty n), ``c`` its capacity (``places``, ``waiting``).
+    """
+    facts, factors = plan.facts, {}
+    for index, need in enumerate(plan.wanted):
         bonus = WEIGHTS[PRIORITY_WEIGHT.get(need.priority, "priority_medium")]
+        fits, loose = plan.terms[need.domain]
         options = []
-        if fits:
-            fitting = ServiceTerm.objects.filter(taxonomy_term_id__in=sorted(fits))
-            options.append((_ids_in(fitting), "category", WEIGHTS["category"] + bonus))
-        if loose:
-            broader = ServiceTerm.objects.filter(taxonomy_term_id__in=sorted(loose))
-            options.append((_ids_in(broader), "category_broader", WEIGHTS["category_broader"] + bonus))
+        for terms, code in ((fits, "category"), (loose, "category_broader")):
+            if terms:
+                points = WEIGHTS[code] + bonus
+                options.append(Option(_plain(f"f.n{index} = {int(points)}"), code, points))
         factors[f"need:{need.domain}"] = Factor(f"need:{need.domain}", tuple(options))
 
     places = []
     in_district = None
     if facts.district is not None:
-        district = AdminArea.objects.filter(pk=facts.district.pk)
-        in_district = _services_at(Location.objects.filter(admin_area__in=district.values("pk"))) | _served_areas(
-            [facts.district.pk]
-        )
-        places.append((in_district, "same_district", WEIGHTS["same_district"]))
+        in_district = _either(_plain("COALESCE(p.rank, 0) = 4"), _served_areas(names, [facts.district.pk]))
+        places.append(Option(in_district, "same_district", WEIGHTS["same_district"]))
     if facts.region is not None:
-        region_areas = AdminArea.objects.filter(Q(pk=facts.region.pk) | Q(parent_id=facts.region.pk)).values("pk")
-        in_region = _services_at(Location.objects.filter(admin_area__in=region_areas)) | _served_areas(region_areas)
-        places.append((in_region, "same_region", WEIGHTS["same_region"]))
-    remote = _services_at(Location.objects.filter(location_type=Location.LocationType.VIRTUAL))
-    places.append((remote, "remote", WEIGHTS["remote"]))
-    country_areas = AdminArea.objects.filter(pcode__startswith=facts.country_code).values("pk")
-    in_country = _services_at(Location.objects.filter(admin_area__in=country_areas)) | _served_areas(country_areas)
-    places.append((in_country, "same_country", WEIGHTS["same_country"]))
+        in_region = _either(_plain("COALESCE(p.rank, 0) = 3"), _served_areas(names, facts.region_area_ids))
+        places.append(Option(in_region, "same_region", WEIGHTS["same_region"]))
+    places.append(Option(_plain("COALESCE(p.rank, 0) = 2"), "remote", WEIGHTS["remote"]))
+    in_country = _either(_plain("COALESCE(p.rank, 0) = 1"), _served_areas(names, facts.country_area_ids))
+    places.append(Option(in_country, "same_country", WEIGHTS["same_country"]))
     factors["place"] = Factor("place", tuple(places))
-    if facts.latitude is not None and facts.longitude is not None:
-        factors["near"] = Factor("near", ((Q(cw_d2__lte=NEAR_KM * NEAR_KM), "near", WEIGHTS["near"]),))
+    if facts.latitude is not None:
+        near = _plain("p.d2 <= %s", float(NEAR_KM * NEAR_KM))
+        factors["near"] = Factor("near", (Option(near, "near", WEIGHTS["near"]),))
 
     if facts.language_codes:
-        spoken = Language.objects.filter(code__in=facts.language_codes)
-        speaks = _ids_in(spoken.filter(service__isnull=False)) | _services_at(
-            Location.objects.filter(pk__in=spoken.filter(location__isnull=False).values("location_id"))
+        codes = tuple(facts.language_codes)
+        spoken = _has(
+            f"{names['language']} lg",
+            "lg.service_id",
+            f"lg.service_id IS NOT NULL AND lg.code IN ({_placeholders(codes)})",
+            codes,
         )
+        speaks = _either(spoken, _plain("COALESCE(p.lang, 0) = 1"))
+        interpretation = _plain("s.interpretation_services <> %s", "")
         factors["language"] = Factor(
             "language",
             (
-                (speaks, "language", WEIGHTS["language"]),
-                (~Q(interpretation_services=""), "interpretation", WEIGHTS["interpretation"]),
+                Option(speaks, "language", WEIGHTS["language"]),
+                Option(interpretation, "interpretation", WEIGHTS["interpretation"]),
             ),
         )
-    for domain in facts.difficulties:
-        features = difficulty_features()[domain]
-        equipped = Location.objects.filter(
-            pk__in=Accessibility.objects.filter(feature__in=features).values("location_id")
-        )
+    for index, domain in enumerate(facts.difficulties):
+        served = _plain(f"COALESCE(p.acc{index}, 0) = 1")
         factors[f"access:{domain}"] = Factor(
-            f"access:{domain}", ((_services_at(equipped), "accessibility", WEIGHTS["accessibility"]),)
+            f"access:{domain}", (Option(served, "accessibility", WEIGHTS["accessibility"]),)
         )
 
-    places_unit = Unit.objects.filter(name__iexact=PLACES_UNIT).values("pk")
-    in_places = ServiceCapacity.objects.filter(unit__in=places_unit)
     factors["capacity"] = Factor(
         "capacity",
         (
-            (_ids_in(in_places.filter(available__gt=0)), "places_free", WEIGHTS["places_free"]),
-            (_ids_in(in_places), "at_capacity", WEIGHTS["at_capacity"]),
+            Option(_plain("c.places > 0"), "places_free", WEIGHTS["places_free"]),
+            Option(_plain("c.places IS NOT NULL"), "at_capacity", WEIGHTS["at_capacity"]),
         ),
     )
-    waiting = ServiceCapacity.objects.filter(unit__in=Unit.objects.filter(name__iexact=WAITING_UNIT).values("pk"))
     factors["waiting"] = Factor(
         "waiting",
         (
-            (_ids_in(waiting.filter(available__lte=SHORT_WAIT_DAYS)), "short_wait", WEIGHTS["short_wait"]),
-            (_ids_in(waiting.filter(available__lte=LONG_WAIT_DAYS)), "wait", 0),
-            (_ids_in(waiting), "long_wait", WEIGHTS["long_wait"]),
+            Option(_plain("c.waiting <= %s", SHORT_WAIT_DAYS), "short_wait", WEIGHTS["short_wait"]),
+            Option(_plain("c.waiting <= %s", LONG_WAIT_DAYS), "wait", 0),
+            Option(_plain("c.waiting IS NOT NULL"), "long_wait", WEIGHTS["long_wait"]),
         ),
     )
     childcare = "childcare_needed" if facts.cares_for_children else "childcare"
-    factors["childcare"] = Factor("childcare", ((Q(provides_childcare=True), childcare, WEIGHTS[childcare]),))
-    transport = []
+    factors["childcare"] = Factor("childcare", (Option(_plain("s.provides_childcare"), childcare, WEIGHTS[childcare]),))
+    transport = _plain("s.provides_transport")
     if in_district is not None:
-        transport.append((Q(provides_transport=True) & ~in_district, "transport_far", WEIGHTS["transport_far"]))
-        transport.append((Q(provides_transport=True), "transport", WEIGHTS["transport"]))
+        far = Cond(
+            f"(s.provides_transport AND NOT {in_district.sql})",
+            f"(s.provides_transport AND NOT {in_district.one})",
+            in_district.params,
+        )
+        options = (
+            Option(far, "transport_far", WEIGHTS["transport_far"]),
+            Option(transport, "transport", WEIGHTS["transport"]),
+        )
     else:
-        transport.append((Q(provides_transport=True), "transport_far", WEIGHTS["transport_far"]))
-    factors["transport"] = Factor("transport", tuple(transport))
-    factors["intake"] = Factor("intake", ((Q(accepting_referrals=False), "not_accepting", WEIGHTS["not_accepting"]),))
-    factors["status"] = Factor(
-        "status", ((Q(status=Service.Status.TEMPORARILY_CLOSED), "temporarily_closed", WEIGHTS["temporarily_closed"]),)
+        options = (Option(transport, "transport_far", WEIGHTS["transport_far"]),)
+    factors["transport"] = Factor("transport", options)
+    factors["intake"] = Factor(
+        "intake", (Option(_plain("NOT s.accepting_referrals"), "not_accepting", WEIGHTS["not_accepting"]),)
     )
-    open_referrals = Referral.objects.filter(from_case_id=case.pk, status__in=sorted(OPEN), to_service__isnull=False)
-    factors["referred"] = Factor(
-        "referred", ((_ids_in(open_referrals, "to_service_id"), "already_referred", WEIGHTS["already_referred"]),)
+    closed = _plain("s.status = %s", Service.Status.TEMPORARILY_CLOSED.value)
+    factors["status"] = Factor("status", (Option(closed, "temporarily_closed", WEIGHTS["temporarily_closed"]),))
+    open_statuses = tuple(sorted(str(status) for status in OPEN))
+    referred = _has(
+        f"{names['referral']} r",
+        "r.to_service_id",
+        f"r.to_service_id IS NOT NULL AND r.from_case_id = %s AND r.status IN ({_placeholders(open_statuses)})",
+        (names.uuid(plan.case_id), *open_statuses),
     )
+    factors["referred"] = Factor("referred", (Option(referred, "already_referred", WEIGHTS["already_referred"]),))
     if facts.band is not None:
         youngest, oldest = facts.band
-        whole_band = (Q(minimum_age__isnull=True) | Q(minimum_age__lte=youngest)) & (
-            Q(maximum_age__isnull=True) | Q(maximum_age__gte=oldest)
+        partly = _plain(
+            "NOT ((s.minimum_age IS NULL OR s.minimum_age <= %s) AND (s.maximum_age IS NULL OR s.maximum_age >= %s))",
+            youngest,
+            oldest,
         )
-        factors["age"] = Factor("age", ((~whole_band, "age_partial", WEIGHTS["age_partial"]),))
+        factors["age"] = Factor("age", (Option(partly, "age_partial", WEIGHTS["age_partial"]),))
     if facts.sex not in (ClientSex.FEMALE, ClientSex.MALE):
-        factors["sex"] = Factor("sex", ((~Q(sex_eligibility=Sex.ANY), "sex_check", WEIGHTS["sex_check"]),))
+        for_one_sex = _plain("s.sex_eligibility <> %s", Sex.ANY.value)
+        factors["sex"] = Factor("sex", (Option(for_one_sex, "sex_check", WEIGHTS["sex_check"]),))
     by_points = {}
-    for organization_id, record in records.items():
+    for organization_id, record in plan.records.items():
         points = sum(value for _name, value in record_points(record))
         if points:
             by_points.setdefault(points, []).append(organization_id)
     factors["record"] = Factor(
         "record",
-        tuple((Q(organization_id__in=sorted(ids)), "record", points) for points, ids in sorted(by_points.items())),
+        tuple(
+            Option(_plain(f"s.organization_id IN ({_placeholders(ids)})", *sorted(ids)), "record", points)
+            for points, ids in sorted(by_points.items())
+        ),
     )
     return factors
 
 
-def _eligible(facts: ClientFacts) -> Q:
-    conditions = Q(status__in=[Service.Status.ACTIVE, Service.Status.TEMPORARILY_CLOSED])
-    conditions &= Q(organization__is_active=True)
+def _fit_sql(plan: _Plan, names: _Names, only_ids) -> tuple[str, list]:
+    """``cw_fit``: per candidate service, the points of each need (0: not this need)."""
+    columns, params = [], []
+    for index, need in enumerate(plan.wanted):
+        bonus = WEIGHTS[PRIORITY_WEIGHT.get(need.priority, "priority_medium")]
+        fits, loose = plan.terms[need.domain]
+        case = "CASE"
+        for terms, points in ((fits, WEIGHTS["category"] + bonus), (loose, WEIGHTS["category_broader"] + bonus)):
+            if terms:
+                ids = names.uuids(terms)
+                case += f" WHEN st.taxonomy_term_id IN ({_placeholders(ids)}) THEN {int(points)}"
+                params += ids
+        columns.append(f"MAX({case} ELSE 0 END) AS n{index}")
+    every = names.uuids({term for fits, loose in plan.terms.values() for term in fits | loose})
+    sql = (
+        f"SELECT st.service_id AS service_id, {', '.join(columns)} FROM {names['term']} st"  # noqa: S608 - names from the models; values are parameters
+        f" WHERE st.taxonomy_term_id IN ({_placeholders(every)})"
+    )
+    params += every
+    if only_ids is not None:
+        sql += f" AND st.service_id IN ({_placeholders(only_ids)})"
+        params += names.uuids(only_ids)
+    return f"{sql} GROUP BY st.service_id", params
+
+
+def _location_has(source, column, condition, *, details) -> str:
+    """The location ``l`` has a row in ``source`` meeting ``condition`` (in the ``Cond`` forms)."""
+    if details:
+        return f"EXISTS (SELECT 1 FROM {source} WHERE {column} = l.id AND {condition})"  # noqa: S608 - names from the models; values are parameters
+    return f"l.id IN (SELECT {column} FROM {source} WHERE {condition})"  # noqa: S608 - as above
+
+
+def _place_sql(plan: _Plan, names: _Names, *, details=False) -> tuple[str, list]:
+    """``cw_place``: per candidate service, what its locations offer (see ``_factors``)."""
+    facts, params = plan.facts, []
+    rank = "CASE"
+    if facts.district is not None:
+        rank += " WHEN l.admin_area_id = %s THEN 4"
+        params.append(names.uuid(facts.district.pk))
+    if facts.region_area_ids:
+        region = names.uuids(facts.region_area_ids)
+        rank += f" WHEN l.admin_area_id IN ({_placeholders(region)}) THEN 3"
+        params += region
+    rank += " WHEN l.location_type = %s THEN 2"
+    params.append(Location.LocationType.VIRTUAL.value)
+    country = names.uuids(facts.country_area_ids)
+    if country:
+        rank += f" WHEN l.admin_area_id IN ({_placeholders(country)}) THEN 1"
+        params += country
+    columns = [f"MAX({rank} ELSE 0 END) AS rank"]
+    if facts.latitude is not None:
+        scale = KM_PER_DEGREE * math.cos(math.radians(facts.latitude))
+        north = f"((l.latitude - %s) * {KM_PER_DEGREE!r})"
+        east = f"((l.longitude - %s) * {scale!r})"
+        columns.append(
+            "MIN(CASE WHEN l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND l.location_type <> %s"
+            f" THEN {north} * {north} + {east} * {east} END) AS d2"
+        )
+        params += [
+            Location.LocationType.VIRTUAL.value,
+            facts.latitude,
+            facts.latitude,
+            facts.longitude,
+            facts.longitude,
+        ]
+    else:
+        columns.append("NULL AS d2")
+    if facts.language_codes:
+        codes = list(facts.language_codes)
+        speaks = _location_has(
+            f"{names['language']} lg", "lg.location_id", f"lg.code IN ({_placeholders(codes)})", details=details
+        )
+        columns.append(f"MAX(CASE WHEN {speaks} THEN 1 ELSE 0 END) AS lang")
+        params += codes
+    for index, domain in enumerate(facts.difficulties):
+        features = list(difficulty_features()[domain])
+        equipped = _location_has(
+            f"{names['access']} a", "a.location_id", f"a.feature IN ({_placeholders(features)})", details=details
+        )
+        columns.append(f"MAX(CASE WHEN {equipped} THEN 1 ELSE 0 END) AS acc{index}")
+        params += features
+    sql = (
+        f"SELECT sl.service_id AS service_id, {', '.join(columns)} FROM {names['link']} sl"  # noqa: S608 - names from the models; values are parameters
+        f" JOIN {names['location']} l ON l.id = sl.location_id"
+        " WHERE sl.service_id IN (SELECT service_id FROM cw_fit) GROUP BY sl.service_id"
+    )
+    return sql, params
+
+
+def _capacity_sql(names: _Names) -> tuple[str, list]:
+    """``cw_capacity``: per candidate service, places free (the largest report) and waiting days (the shortest)."""
+    units = f"SELECT u.id FROM {names['unit']} u WHERE LOWER(u.name) = %s"  # noqa: S608 - names from the models; values are parameters
+    sql = (
+        f"SELECT sc.service_id AS service_id,"  # noqa: S608 - names from the models; values are parameters
+        f" MAX(CASE WHEN sc.unit_id IN ({units}) THEN sc.available END) AS places,"
+        f" MIN(CASE WHEN sc.unit_id IN ({units}) THEN sc.available END) AS waiting"
+        f" FROM {names['capacity']} sc WHERE sc.service_id IN (SELECT service_id FROM cw_fit) GROUP BY sc.service_id"
+    )
+    return sql, [PLACES_UNIT, WAITING_UNIT]
+
+
+def _query(plan: _Plan, names: _Names, *, limit=None, only_ids=None) -> tuple[str, list]:
+    """The ranking query (``limit``: the best first) or, for ``only_ids``, the details query."""
+    facts = plan.facts
+    fit_sql, fit_params = _fit_sql(plan, names, only_ids)
+    place_sql, place_params = _place_sql(plan, names, details=only_ids is not None)
+    capacity_sql, capacity_params = _capacity_sql(names)
+    params = [*fit_params, *place_params, *capacity_params]
+    need_columns = [f"f.n{index}" for index in range(len(plan.wanted))]
+    select = ["s.id", "p.d2"]
+    if only_ids is None:
+        best = need_columns[0] if len(need_columns) == 1 else f"{names.greatest}({', '.join(need_columns)})"
+        met = " + ".join(f"(CASE WHEN {column} > 0 THEN 1 ELSE 0 END)" for column in need_columns)
+        score = [f"{best} + ({met} - 1) * {int(WEIGHTS['another_need'])}"]
+        for name, factor in plan.factors.items():
+            if not name.startswith("need:"):
+                sql, factor_params = factor.points()
+                score.append(sql)
+                params += factor_params
+        select.insert(1, f"({' + '.join(score)}) AS cw_score")
+    else:
+        for factor in plan.factors.values():
+            sql, factor_params = factor.chosen()
+            select.append(sql)
+            params += factor_params
+        select += ["c.places", "c.waiting"]
+    where = ["s.status IN (%s, %s)", "o.is_active"]
+    params += [Service.Status.ACTIVE.value, Service.Status.TEMPORARILY_CLOSED.value]
     if facts.sex in (ClientSex.FEMALE, ClientSex.MALE):
-        conditions &= Q(sex_eligibility__in=[Sex.ANY, facts.sex])
+        where.append("s.sex_eligibility IN (%s, %s)")
+        params += [Sex.ANY.value, facts.sex]
     if facts.band is not None:
         youngest, oldest = facts.band
-        conditions &= Q(minimum_age__isnull=True) | Q(minimum_age__lte=oldest)
-        conditions &= Q(maximum_age__isnull=True) | Q(maximum_age__gte=youngest)
-    return conditions
-
-
-def _fit_expression(factors, wanted):
-    need_points = [factors[f"need:{need.domain}"].points() for need in wanted]
-    best = need_points[0] if len(need_points) == 1 else Greatest(*need_points)
-    met = [
-        Case(
-            *[When(condition, then=Value(1)) for condition, _code, _points in factors[f"need:{need.domain}"].options],
-            default=Value(0),
-            output_field=IntegerField(),
+        where.append(
+            "(s.minimum_age IS NULL OR s.minimum_age <= %s) AND (s.maximum_age IS NULL OR s.maximum_age >= %s)"
         )
-        for need in wanted
-    ]
-    further = sum(met[1:], met[0]) - Value(1)
-    return best + further * Value(WEIGHTS["another_need"])
+        params += [oldest, youngest]
+    sql = (
+        f"WITH cw_fit AS ({fit_sql}), cw_place AS ({place_sql}), cw_capacity AS ({capacity_sql})"  # noqa: S608 - names from the models; values are parameters
+        f" SELECT {', '.join(select)} FROM cw_fit f"
+        f" JOIN {names['service']} s ON s.id = f.service_id"
+        f" JOIN {names['organization']} o ON o.id = s.organization_id"
+        " LEFT JOIN cw_place p ON p.service_id = s.id"
+        " LEFT JOIN cw_capacity c ON c.service_id = s.id"
+        f" WHERE {' AND '.join(where)}"
+    )
+    if only_ids is None:
+        sql += " ORDER BY cw_score DESC, p.d2 ASC NULLS LAST, s.name ASC, s.id ASC LIMIT %s"
+        params.append(int(limit))
+    return sql, params
+
+
+def _run(sql, params) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -646,90 +889,71 @@ def rank_services(*, membership, case, needs=None, limit=20, now=None) -> list[M
 
     ``needs``: Need rows or need domains (``"legal"``); None takes the case's open needs when the
     viewer may see them. ``case`` must be a case of ``membership``'s organization, reached through
-    ``clients.access`` (otherwise 404).
+    ``clients.access`` (otherwise 404). Services are those ``directory.access.directory_services``
+    lists to the viewer, less the ones left out above.
     """
     if membership is None or not membership.is_active or case.organization_id != membership.organization_id:
         raise Http404
-    now = now or timezone.now()
     limit = max(1, min(int(limit), MAX_LIMIT))
     wanted = _wanted_needs(membership, case, needs)
     terms = _need_terms(wanted)
     wanted = [need for need in wanted if any(terms.get(need.domain, ()))]
     if not wanted:
         return []
-    facts = _client_facts(membership, case)
-    records = organization_records(now)
-    factors = _factors(facts, wanted, terms, records, case)
-
-    all_terms = sorted({term for fits, loose in terms.values() for term in fits | loose})
-    candidates = (
-        directory_services(membership)
-        .filter(_eligible(facts))
-        .filter(pk__in=ServiceTerm.objects.filter(taxonomy_term_id__in=all_terms).values("service_id"))
+    plan = _Plan(
+        facts=_client_facts(membership, case),
+        wanted=wanted,
+        terms=terms,
+        records=current_records() if now is None else organization_records(now),
+        case_id=case.pk,
     )
-    d2 = _squared_km(facts)
-    others = [factor for name, factor in factors.items() if not name.startswith("need:")]
-    total = _fit_expression(factors, wanted)
-    for factor in others:
-        total = total + factor.points()
-    ranked = list(
-        candidates.alias(cw_d2=d2)
-        .annotate(cw_score=total, cw_distance=F("cw_d2"))
-        .order_by(F("cw_score").desc(), F("cw_distance").asc(nulls_last=True), "name", "pk")
-        .values_list("pk", "cw_score")[:limit]
-    )
+    names = _Names()
+    plan.factors = _factors(plan, names)
+    ranked = [(_as_uuid(pk), int(score), d2) for pk, score, d2 in _run(*_query(plan, names, limit=limit))]
     if not ranked:
         return []
-    return _matches(membership, case, facts, wanted, factors, records, ranked, d2)
+    return _matches(membership, case, plan, names, ranked)
 
 
-def _details(ids, factors, d2):
-    chosen = {f"cw_{index}": factor.chosen() for index, factor in enumerate(factors.values())}
-    return (
-        Service.objects.filter(pk__in=ids)
-        .select_related("organization")
-        .alias(cw_d2=d2)
-        .annotate(cw_distance=F("cw_d2"), **chosen)
-        .prefetch_related(
-            "taxonomy_terms",
-            "languages",
-            # select_related, not a nested prefetch: the same queries whether or not rows are found.
-            Prefetch("capacities", queryset=ServiceCapacity.objects.select_related("unit")),
-            Prefetch("service_areas", queryset=ServiceArea.objects.select_related("admin_area")),
-            _locations_prefetch(),
-        )
-    )
-
-
-def _locations_prefetch():
-    return Prefetch(
-        "service_at_locations",
-        queryset=ServiceAtLocation.objects.select_related("location__admin_area__parent").prefetch_related(
-            "location__addresses", "location__phones", "location__accessibility", "location__languages"
+def _listed(services):
+    """What the match page shows of each service, in a fixed number of queries."""
+    return services.select_related("organization").prefetch_related(
+        Prefetch("taxonomy_terms", queryset=TaxonomyTerm.objects.order_by("code", "name")),
+        "languages",
+        Prefetch(
+            "service_at_locations",
+            queryset=ServiceAtLocation.objects.select_related("location__admin_area__parent").prefetch_related(
+                "location__addresses", "location__phones", "location__accessibility", "location__languages"
+            ),
         ),
     )
 
 
-def _matches(membership, case, facts, wanted, factors, records, ranked, d2) -> list[Match]:
-    ids = [pk for pk, _score in ranked]
-    services = {service.pk: service for service in _details(ids, factors, d2)}
-    names = list(factors)
+def _matches(membership, case, plan, names, ranked) -> list[Match]:
+    ids = [pk for pk, _score, _d2 in ranked]
+    # The ids come from the viewer's directory (directory_services); read again by id, they reach nothing more.
+    services = {service.pk: service for service in _listed(directory_services(membership).filter(pk__in=ids))}
+    details = {_as_uuid(row[0]): row for row in _run(*_query(plan, names, only_ids=ids))}
+    factor_names = list(plan.factors)
     matches = []
-    for pk, score in ranked:
-        service = services.get(pk)
-        if service is None:
+    for pk, score, d2 in ranked:
+        service, row = services.get(pk), details.get(pk)
+        if service is None or row is None:
             continue
-        applied = {name: factors[name].option(getattr(service, f"cw_{index}")) for index, name in enumerate(names)}
+        chosen = row[2 : 2 + len(factor_names)]
+        places, waiting = row[-2], row[-1]
+        applied = {name: plan.factors[name].option(index) for name, index in zip(factor_names, chosen, strict=True)}
         match = Match(service=service, score=score)
         match.is_own_organization = service.organization_id == case.organization_id
-        match.record = records.get(service.organization_id)
-        location = _shown_location(service, facts)
+        match.record = plan.records.get(service.organization_id)
+        location = _shown_location(service, plan.facts)
         match.location_view = present_location(location, membership) if location is not None else None
-        distance = service.cw_distance
-        if distance is not None and not (match.location_view is not None and match.location_view.redacted):
-            match.distance_km = round(math.sqrt(max(distance, 0.0)), 1)
-        match.reasons = _reasons(service, match, facts, wanted, applied)
-        match.needs = [need.domain for need in wanted if applied[f"need:{need.domain}"]]
+        if d2 is not None and not (match.location_view is not None and match.location_view.redacted):
+            match.distance_km = round(math.sqrt(max(float(d2), 0.0)), 1)
+        match.places_free = None if places is None else int(places)
+        match.waiting_days = None if waiting is None else int(waiting)
+        match.reasons = _reasons(service, match, plan.facts, plan.wanted, applied)
+        match.needs = [need.domain for need in plan.wanted if applied[f"need:{need.domain}"]]
         matches.append(match)
     return matches
 
@@ -739,10 +963,10 @@ def _shown_location(service, facts):
     locations = [link.location for link in service.service_at_locations.all()]
 
     def closeness(location):
-        area = location.admin_area
-        if facts.district is not None and area is not None and area.pk == facts.district.pk:
+        area_id = location.admin_area_id
+        if facts.district is not None and area_id == facts.district.pk:
             return 0
-        if facts.region is not None and area is not None and facts.region.pk in (area.pk, area.parent_id):
+        if area_id is not None and area_id in facts.region_area_ids:
             return 1
         if location.location_type == Location.LocationType.VIRTUAL:
             return 2
@@ -788,15 +1012,6 @@ def _features_for(service, domain) -> str:
     return ", ".join(str(ACCESSIBILITY_LABELS[code]) for code in found if code in ACCESSIBILITY_LABELS)
 
 
-def _capacity(service, unit_name, pick):
-    values = [
-        capacity.available
-        for capacity in service.capacities.all()
-        if capacity.unit is not None and capacity.unit.name.lower() == unit_name
-    ]
-    return int(pick(values)) if values else None
-
-
 def _age_text(service) -> str:
     low, high = service.minimum_age, service.maximum_age
     if low is not None and high is not None:
@@ -822,8 +1037,9 @@ def _record_text(record: OrganizationRecord) -> str:
 def _reasons(service, match, facts, wanted, applied) -> list[Reason]:
     reasons = []
     fitted = [(need, applied[f"need:{need.domain}"]) for need in wanted if applied[f"need:{need.domain}"] is not None]
-    fitted.sort(key=lambda pair: -pair[1][2])  # the best fit first, as the score counts it
-    for position, (need, (_condition, code, points)) in enumerate(fitted):
+    fitted.sort(key=lambda pair: -pair[1].points)  # the best fit first, as the score counts it
+    for position, (need, option) in enumerate(fitted):
+        code, points = option.code, option.points
         if position == 0:
             base = WEIGHTS[code]
             if code == "category":
@@ -862,7 +1078,7 @@ def _reasons(service, match, facts, wanted, applied) -> list[Reason]:
     for name, chosen in applied.items():
         if name.startswith("need:") or chosen is None:
             continue
-        _condition, code, points = chosen
+        code, points = chosen.code, chosen.points
         if code in texts:
             text = texts[code]
         elif code == "near":
@@ -875,10 +1091,10 @@ def _reasons(service, match, facts, wanted, applied) -> list[Reason]:
         elif code == "accessibility":
             text = _features_for(service, name.split(":", 1)[1]) or gettext("Accessible")
         elif code == "places_free":
-            places = _capacity(service, PLACES_UNIT, max) or 0
+            places = match.places_free or 0
             text = ngettext("%(count)s place free", "%(count)s places free", places) % {"count": places}
         elif code in ("short_wait", "wait", "long_wait"):
-            days = _capacity(service, WAITING_UNIT, min) or 0
+            days = match.waiting_days or 0
             if code == "short_wait":
                 text = gettext("First appointment within a week")
             else:

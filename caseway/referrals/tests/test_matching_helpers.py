@@ -9,11 +9,13 @@ unless told otherwise) and fits the legal need (``legal.counselling``) unless to
 import datetime
 from decimal import Decimal
 
+import pytest
 from django.utils import timezone
 
 from caseway.clients.models import AgeBand, Need, Sex
 from caseway.clients.tests.factories import a_case
 from caseway.directory import models as directory
+from caseway.directory.queries import forget_choice_lists
 from caseway.directory.tests.factories import (
     AddressFactory,
     OrganizationFactory,
@@ -21,6 +23,7 @@ from caseway.directory.tests.factories import (
     UnitFactory,
     term,
 )
+from caseway.referrals.matching import forget_records, rank_services
 from caseway.referrals.models import Referral, Status
 
 
@@ -155,6 +158,26 @@ def reason_codes(match):
 
 def match_named(matches, name):
     return next(match for match in matches if match.service.name == name)
+
+
+@pytest.fixture
+def fresh_caches():
+    """Each test reads the organizations' record and the directory's languages afresh."""
+    forget_records()
+    forget_choice_lists()
+    yield
+    forget_records()
+    forget_choice_lists()
+
+
+def rank(personas, case, **kwargs):
+    """``rank_services`` as caseworker A, the record read as of now (never from the cache)."""
+    kwargs.setdefault("now", timezone.now())
+    return rank_services(membership=membership_of(personas.caseworker_a), case=case, **kwargs)
+
+
+def reason(match, code):
+    return next(found for found in match.reasons if found.code == code)
 
 
 __all__ = ["term"]
