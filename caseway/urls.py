@@ -17,6 +17,7 @@ urlpatterns = [
     path("services/", include("caseway.directory.public_urls")),
     path("api/hsds/", include("caseway.directory.hsds_urls")),
     path("clients/", include("caseway.clients.urls")),
+    path("referrals/match/", include(("caseway.referrals.matching_urls", "matching"))),
     path("referrals/", include("caseway.referrals.urls")),
     path("api/v1/", include("caseway.api.urls")),
 ]
