@@ -121,7 +121,7 @@ def test_it_lets_exactly_one_of_two_simultaneous_acceptances_win(tmp_path):
 def test_it_refuses_a_second_acceptance_with_who_accepted(personas):
     referral = a_referral(personas, Status.ACCEPTED)
 
-    with pytest.raises(AlreadyAccepted, match="already accepted by caseworker.b@example.org"):
+    with pytest.raises(AlreadyAccepted, match=r"already accepted by caseworker\.b@example\.org"):
         services.referral_accept(
             actor=personas.supervisor_b, membership=member(personas.supervisor_b), referral=referral
         )
