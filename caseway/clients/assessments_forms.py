@@ -216,6 +216,10 @@ class SafetyPlanForm(forms.Form):
             for index in self.contact_rows
         ]
 
+    def field_name_of(self, key: str) -> str | None:
+        """The form field of a service error's key (``contact_0_phone``...; else the whole form)."""
+        return key if key in self.fields else None
+
     def values(self) -> dict:
         data = self.cleaned_data
         values = {

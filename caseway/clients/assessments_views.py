@@ -20,6 +20,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caseway import audit
 from caseway.clients import access, gates, gbvims, incidents, instruments, safety, scoring
@@ -35,7 +36,7 @@ MAX_LISTED = 300
 INSTRUMENT_CATEGORIES = tuple(
     category for category in DataCategory.values if category in scoring.CATEGORIES
 )  # the categories an instrument can belong to, in DataCategory's order
-URGENT_CARE_NOTE = _(
+URGENT_CARE_NOTE = gettext_lazy(
     "If the incident may have happened in the last 72 hours, refer the client for medical care now: "
     "it must not wait for the record."
 )
@@ -280,11 +281,12 @@ def _result(assessment) -> scoring.Result:
 
 
 def _default_pair(series):
+    """The first baseline and the latest result after it (else the first and the latest results)."""
     baselines = [a for a in series if a.stage == Assessment.Stage.BASELINE]
     baseline = baselines[0] if baselines else series[0]
-    position = series.index(baseline)
-    later = series[position + 1 :]
-    return baseline, (later[-1] if later else series[-1])
+    if baseline is series[-1]:
+        return series[0], series[-1]
+    return baseline, series[-1]
 
 
 def _choice_label(assessment) -> str:
@@ -452,7 +454,7 @@ def safety_plan_edit(request, pk):
                 actor=request.user, membership=membership, case=case, values=form.values(), request=request
             )
         except ValidationError as error:
-            add_plan_errors(form, error)
+            _form_errors(form, error)
         else:
             if saved.cleared_requirement:
                 messages.success(request, _("Safety plan saved. The case can continue."))
@@ -482,15 +484,6 @@ def safety_plan_edit(request, pk):
         "max_contacts": safety.MAX_TRUSTED_CONTACTS,
     }
     return render(request, "clients/safety/edit.html", context, status=400 if form.errors else 200)
-
-
-def add_plan_errors(form, error: ValidationError) -> None:
-    if not hasattr(error, "error_dict"):
-        for message in error.messages:
-            form.add_error(None, message)
-        return
-    for key, field_errors in error.error_dict.items():
-        form.add_error(key if key in form.fields else None, field_errors)
 
 
 # ---------------------------------------------------------------------------------------------

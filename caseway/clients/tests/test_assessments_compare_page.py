@@ -163,3 +163,10 @@ def test_it_costs_the_same_number_of_queries_whatever_the_results(personas, logi
         phq9(personas.caseworker_a, case, total)
     many, _response = count_queries(lambda: client.get(compare_url(case)))
     assert many == few
+
+
+def test_a_baseline_recorded_last_is_not_compared_with_itself(personas, login_as, case):
+    phq9(personas.caseworker_a, case, 12, days_ago=20)
+    phq9(personas.caseworker_a, case, 4, stage="baseline")
+    response = login_as(personas.caseworker_a).get(compare_url(case))
+    assert response.context["comparison"].change == -8
