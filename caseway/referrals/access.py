@@ -10,6 +10,7 @@ consent and agreements are asked at every read, so a revocation or an ended agre
 information at once, everywhere (pages, API).
 """
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 
@@ -58,7 +59,7 @@ def visible_referrals(membership):
 def get_referral_for_member(membership, pk) -> Referral:
     try:
         return visible_referrals(membership).get(pk=pk)
-    except (Referral.DoesNotExist, ValueError, TypeError):
+    except (Referral.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 
@@ -66,7 +67,7 @@ def get_referral_for_update(membership, pk) -> Referral:
     """The referral, locked for the rest of the transaction: two people may act on it at once."""
     try:
         return visible_referrals(membership).select_for_update(of=("self",)).get(pk=pk)
-    except (Referral.DoesNotExist, ValueError, TypeError):
+    except (Referral.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 
