@@ -177,16 +177,26 @@ def _timed(label, calls, repeat):
 
     for call in calls[:3]:  # warm-up: caches, connection, templates
         call()
-    samples, extra = [], []
+    samples, cpu, extra = [], [], []
     for call in calls[:repeat]:
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         result = call()
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
         extra.append(result)
     with CaptureQueriesContext(connection) as queries:
         calls[0]()
     median, p95 = _percentiles(samples)
-    return {"label": label, "median": median, "p95": p95, "queries": len(queries.captured_queries), "extra": extra}
+    cpu_median, cpu_p95 = _percentiles(cpu)
+    return {
+        "label": label,
+        "median": median,
+        "p95": p95,
+        "cpu_median": cpu_median,
+        "cpu_p95": cpu_p95,
+        "queries": len(queries.captured_queries),
+        "extra": extra,
+    }
 
 
 def _signed_in_client(user):
@@ -265,6 +275,7 @@ def _run(arguments, data, directory_seconds):
         f"{setup_seconds:.1f} s; repeat {arguments.repeat}"
     )
 
+    print("load average (1, 5, 15 min) before timing: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
     repeat = arguments.repeat
     order = [rng.choice(cases) for _ in range(repeat + 3)]
     results = []
@@ -303,13 +314,15 @@ def _run(arguments, data, directory_seconds):
     # supervisor, p50/p95 against TARGET_P95_MS, as the matching rows above. Append to `results`.
     # ###########################################################################################
 
-    print(f"\n{'what':<46} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'gzip B':>8}")
+    # CPU: this process only (Python, and SQLite, which runs in it; not the PostgreSQL server).
+    print(f"\n{'what':<46} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50':>8} {'cpu p95':>8} {'queries':>8} {'gzip B':>8}")
     for row in results:
         flag = "" if row["p95"] <= TARGET_P95_MS else f"  (p95 over {TARGET_P95_MS} ms)"
         print(
-            f"{row['label']:<46} {row['median']:>8.1f} {row['p95']:>8.1f} {row['queries']:>8}"
-            f" {row.get('gzip', 0):>8}{flag}"
+            f"{row['label']:<46} {row['median']:>8.1f} {row['p95']:>8.1f} {row['cpu_median']:>8.1f}"
+            f" {row['cpu_p95']:>8.1f} {row['queries']:>8} {row.get('gzip', 0):>8}{flag}"
         )
+    print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
     found = results[0]["extra"]
     print(f"\nmatches per call: median {statistics.median(found):.0f}, fewest {min(found)}")
     if arguments.explain:

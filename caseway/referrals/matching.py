@@ -40,20 +40,41 @@ the "health" category. Sex, age band, area, languages and whether the client car
 are in clear (what services need). Needs passed in (``needs=["legal"]``) are the caller's choice
 and are always used.
 
+Where and how far
+-----------------
+The best place of the service counts once: a location in the client's district (or a service
+area that is the district), else in the region (or serving it), else online or by phone, else in
+the country. The client's place is the centre of their area (its coordinates, or its parent's):
+a location within NEAR_KM of it adds a little, and equal scores are ordered nearest first. A
+confidential location counts like any other, but a viewer who may not see it gets no distance
+("near the client's area" at most): a distance from a known centre would narrow the place down.
+
 How it runs
 -----------
-A fixed number of queries whatever the size of the directory: the case's needs, the client's
-area with its parents, the taxonomy terms of the needs, the receiving organizations' record, one
-query that filters and scores every candidate service in the database and returns the best
-``limit`` (each factor is a ``CASE`` over an uncorrelated ``IN (subquery)``, which SQLite and
-PostgreSQL build once as a hashed set; only the nearest location is a correlated lookup by
-index), then the chosen services with their factor codes and what their page shows. Python only
-turns the factor codes into reasons. The ordering is the database's: score, then the nearest
-location, then name.
+A fixed number of queries whatever the size of the directory: the case's needs, the taxonomy
+terms of the needs, the client's area and its country's areas, the receiving organizations'
+record (one aggregate, kept RECORD_CACHE_SECONDS per process), then one hand-written SQL
+statement that filters and scores every candidate service and returns the best ``limit``:
+
+- ``cw_fit``: the candidates (services with a term of a need), with each need's points;
+- ``cw_place``: per candidate, the best rank of its locations, the squared distance to the
+  nearest, and whether a location speaks the client's language or serves each difficulty;
+- ``cw_capacity``: per candidate, places free and waiting days;
+- the other factors are ``CASE`` expressions over the service's columns and uncorrelated
+  ``IN (subquery)`` lists (service areas, languages, open referrals), which SQLite and
+  PostgreSQL each build once.
+
+The same factor table (``_factors``) writes the score of the ranking query and, for the few
+services shown, a details query that says which option of each factor applied (correlated
+lookups by index, since it reads a handful of rows): the reasons are exactly what was counted.
+Then the services are read with what their page shows (present_location's prefetches). Python
+only turns factor codes into reasons. The ordering is the database's: score, then the nearest
+location, then name. Only table names from the models are formatted into the SQL; every value
+is a parameter.
 
 Indexes that would help (models are not this module's): ``Referral(sent_at, to_organization,
-status, answered_at, due_at)`` for the organizations' record (today a scan of the referrals of
-the last 180 days).
+status, answered_at, due_at)``: the organizations' record reads the referrals of the last 180
+days from the table today (covering index: from the index alone).
 """
 
 import datetime
@@ -69,6 +90,7 @@ from django.db.models import Count, F, FloatField, Func, Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language_info, gettext, ngettext
+from django.utils.translation import gettext_lazy as _
 
 from caseway.clients import access as client_access
 from caseway.clients import instruments
@@ -918,7 +940,6 @@ def rank_services(*, membership, case, needs=None, limit=20, now=None) -> list[M
 def _listed(services):
     """What the match page shows of each service, in a fixed number of queries."""
     return services.select_related("organization").prefetch_related(
-        Prefetch("taxonomy_terms", queryset=TaxonomyTerm.objects.order_by("code", "name")),
         "languages",
         Prefetch(
             "service_at_locations",
@@ -1034,6 +1055,24 @@ def _record_text(record: OrganizationRecord) -> str:
     return gettext("Accepts %(percent)s%% of referrals, half of them within a week") % values
 
 
+# What a reason says when it needs no detail, by reason code.
+FIXED_TEXTS = {
+    "same_district": _("Same district"),
+    "same_region": _("Same region"),
+    "remote": _("Online or by phone"),
+    "same_country": _("Same country"),
+    "interpretation": _("Interpretation available"),
+    "at_capacity": _("No places free at the moment"),
+    "childcare_needed": _("Childcare while the client attends"),
+    "childcare": _("Childcare while attending"),
+    "transport_far": _("Transport support for the journey"),
+    "transport": _("Transport support"),
+    "not_accepting": _("Not accepting referrals at the moment"),
+    "temporarily_closed": _("Temporarily closed"),
+    "already_referred": _("A referral to this service is already open"),
+}
+
+
 def _reasons(service, match, facts, wanted, applied) -> list[Reason]:
     reasons = []
     fitted = [(need, applied[f"need:{need.domain}"]) for need in wanted if applied[f"need:{need.domain}"] is not None]
@@ -1060,27 +1099,12 @@ def _reasons(service, match, facts, wanted, applied) -> list[Reason]:
             text = gettext("Also fits the need: %(need)s") % {"need": need.label}
             reasons.append(Reason("another_need", text, WEIGHTS["another_need"]))
 
-    texts = {
-        "same_district": gettext("Same district"),
-        "same_region": gettext("Same region"),
-        "remote": gettext("Online or by phone"),
-        "same_country": gettext("Same country"),
-        "interpretation": gettext("Interpretation available"),
-        "at_capacity": gettext("No places free at the moment"),
-        "childcare_needed": gettext("Childcare while the client attends"),
-        "childcare": gettext("Childcare while attending"),
-        "transport_far": gettext("Transport support for the journey"),
-        "transport": gettext("Transport support"),
-        "not_accepting": gettext("Not accepting referrals at the moment"),
-        "temporarily_closed": gettext("Temporarily closed"),
-        "already_referred": gettext("A referral to this service is already open"),
-    }
     for name, chosen in applied.items():
         if name.startswith("need:") or chosen is None:
             continue
         code, points = chosen.code, chosen.points
-        if code in texts:
-            text = texts[code]
+        if code in FIXED_TEXTS:
+            text = str(FIXED_TEXTS[code])
         elif code == "near":
             if match.distance_km is not None:
                 text = gettext("About %(km)s km away") % {"km": _km(match.distance_km)}
