@@ -33,9 +33,14 @@ def visible_cases(membership):
     """The cases of ``membership``'s organization, for staff who may see personal data."""
     if not _may_see_personal_data(membership):
         return Case.objects.none()
-    return Case.objects.select_related("client", "caseworker", "supervisor").filter(
-        organization_id=membership.organization_id,
-        client__erased_at__isnull=True,
+    # Erased clients are left out with an uncorrelated NOT IN over the few erased ones (partial
+    # index clients_client_erased) rather than a join to every client: counting an organization's
+    # cases then reads one index only.
+    erased = Client.objects.filter(erased_at__isnull=False).values("pk")
+    return (
+        Case.objects.select_related("client", "caseworker", "supervisor")
+        .filter(organization_id=membership.organization_id)
+        .exclude(client_id__in=erased)
     )
 
 

@@ -79,7 +79,7 @@ def client_list(request):
         if text:
             reading, cases = queries.search_cases(cases, text, membership=membership)
             problem = queries.code_problem(text)
-        page = queries.case_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE)
+        page = queries.case_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE, search=bool(text))
         rows = queries.case_rows(membership, page)
         if text:
             # Who searched, how and how often: never what was typed (a name or phone is a value).
@@ -350,7 +350,7 @@ def alert_resolve(request, pk):
 @role_required(Action.VIEW_PERSONAL_DATA)
 def alert_inbox(request):
     alerts = queries.inbox_alerts(request.membership)
-    page = queries.case_page(alerts, request.GET.get("page"), per_page=ALERTS_PER_PAGE)
+    page = queries.paged(alerts, request.GET.get("page"), per_page=ALERTS_PER_PAGE)
     for alert in page.object_list:
         alert.may_resolve = records_services.may_resolve(request.membership, alert)
     return render(request, "clients/records/alerts.html", {"page": page})
@@ -363,7 +363,7 @@ def alert_inbox(request):
 @role_required(Action.VIEW_PERSONAL_DATA)
 def link_request_list(request):
     requests = queries.addressed_link_requests(request.membership)
-    page = queries.case_page(requests, request.GET.get("page"), per_page=CASES_PER_PAGE)
+    page = queries.paged(requests, request.GET.get("page"), per_page=CASES_PER_PAGE)
     return render(request, "clients/records/link_requests.html", {"page": page})
 
 
