@@ -45,6 +45,7 @@ class ReceiverForm(forms.Form):
     def __init__(self, *args, organizations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations
+        self.fields["organization"].label_from_instance = lambda organization: organization.name
 
 
 class ReferralCreateForm(forms.Form):

@@ -87,7 +87,13 @@ def _referral(request, pk) -> Referral:
 def _gate_rows(case, membership, receiver, shareable):
     """Per category the sender may share: whether the client agreed and an agreement covers it."""
     result = gate.check(client=case.client_id, sender=membership.organization, receiver=receiver, categories=shareable)
-    return result, [{"category": check.category, "label": check.label, "check": check} for check in result.categories]
+    checks = result.by_category
+    rows = [
+        {"category": value, "label": label, "check": checks[value]}
+        for value, label in DataCategory.choices
+        if value in checks
+    ]
+    return result, rows
 
 
 def _service_from(raw):
