@@ -540,6 +540,8 @@ def _run(arguments, data, build_seconds):
         return "/clients/?" + urlencode(params)
 
     results = [
+        # The same page as docs/PERFORMANCE.md's first table: how loaded the machine is right now.
+        _measure("reference: GET / signed in (home)", ["/"] * count, staff, repeat),
         _measure("list, caseworker (all the organization's)", [url()] * count, staff, repeat),
         _measure("list, my cases", [url(mine="on")] * count, staff, repeat),
         _measure(
@@ -597,7 +599,7 @@ def _run(arguments, data, build_seconds):
     for row in results:
         print(f"  {row['label']}: {row['example']}")
     if arguments.explain:
-        for row in results:
+        for row in results[1:]:
             _explain(f"GET {row['example']}", lambda path=row["example"]: staff.get(path), connection.vendor)
 
 

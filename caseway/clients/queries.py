@@ -231,7 +231,9 @@ def case_page(cases, page_number, *, per_page, search=False):
     else:
         page = Paginator(cases.values_list("pk", flat=True), per_page).get_page(page_number)
     ids = list(page.object_list)
-    rows = {case.pk: case for case in cases.order_by().filter(pk__in=ids)} if ids else {}
+    # By primary key alone: the ids come from ``cases``, so they are already in scope.
+    details = Case.objects.select_related("client__data_key", "caseworker", "supervisor")
+    rows = {case.pk: case for case in details.filter(pk__in=ids)} if ids else {}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
 
