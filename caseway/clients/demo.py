@@ -1,51 +1,54 @@
-"""The demo clients: 325 fictional survivors across the casework organizations of the demo network.
+"""The demo clients: 304 fictional survivors across the casework organizations of the demo network.
 
 Everything here is invented: names are random combinations of common given and family names
 (``demo_names.json``), phone numbers use +999 (not an assigned country code), areas and
 countries are the directory's fictional ones. Donors and the coordination mission (CFR, RSM)
-hold no client; every other organization does.
+hold no client; the eight other organizations do.
 
-How it is written
------------------
-Through the services, as a caseworker at a desk would: ``client_register`` (vault, blind indexes,
-first case), ``case_assign``, ``consent_record`` / ``consent_revoke``, ``assessment_record``
-(needs, disability, risk level, imminent-risk and suicide-risk alerts, urgent health need) and
-``alert_resolve``, each acting as the organization's demo caseworker or supervisor, so the rules
-are checked and every write is in the audit chain. Safety plans and incidents go through
-``clients.safety`` / ``clients.incidents`` when those modules exist; otherwise
-``_write_without_services`` creates them through the models (and audits them) — see there.
+Through the services
+--------------------
+Every record is written as a caseworker at a desk would write it: ``client_register`` (vault,
+blind indexes, first case), ``case_assign``, ``consent_record`` / ``consent_revoke``,
+``incidents.incident_record``, ``assessment_record`` (needs, disability, risk level, imminent-risk
+and suicide-risk alerts, urgent health need), ``safety.safety_plan_save`` and ``alert_resolve``,
+each acting as the organization's demo caseworker or supervisor, so the rules are checked (consent
+by a caregiver under 12, the safety-plan gate...) and every write is in the audit chain.
 
 The story's dates, not the seeding moment
-----------------------------------------
-The services stamp records with the real time. The demo tells a story of a year of casework up
-to a fixed moment, ``DEMO_NOW``: cases opened up to 14 months before it, consents recorded at
-intake, follow-up assessments one to three months after the baseline. ``_backdate`` (the one
-other place that writes models directly) moves each record's own date fields to the story's
-dates, and sets what no service sets yet: case status (open, active, on hold, closure requested,
-closed), closing and last-contact dates, consent expiries (the service only accepts a future
-expiry; the demo needs some already expired) and the needs of closed cases as met. The audit
-events keep the real time they were written at: they record the seeding, honestly.
+-----------------------------------------
+The services stamp records with the real time. The demo tells fourteen months of casework up to a
+fixed moment, ``DEMO_NOW``: cases opened before it, consents recorded at intake, follow-up
+assessments one to three months after the baseline. ``_Dates.write`` is the one place that writes
+models directly: it moves each record's own date fields to the story's dates, and sets what no
+service sets yet: case status (open, active, on hold, closure requested, closed) with the closing
+and last-contact dates, consent expiries (the service accepts only a future expiry; the demo
+needs some already expired), a safety plan's review date (the service wants one after the real
+today) and the needs of closed cases as met. Audit events keep the real time they were written
+at: they record the seeding, honestly.
 
-"Within 72 hours" is therefore about the story, not the clock: three incidents happened the day
-before ``DEMO_NOW`` and were reported at ``DEMO_NOW``, so their ``within_72_hours`` is true (a fact
-about the report, computed by ``gbvims.is_within_pep_window``), their case has an urgent health
-need, and the caseworker's post-exposure-prophylaxis task, due a day after ``DEMO_NOW``, shows as
-overdue until someone resolves it — however long after ``DEMO_NOW`` the demo is seeded or browsed.
+"Within 72 hours" is about the story, not the clock: three rapes happened the day before
+``DEMO_NOW`` and were reported a few hours before it, so their ``within_72_hours`` is true (a fact
+about the report, ``gbvims.is_within_pep_window(incident, reported_at)``); the risk assessment
+made at the report answered "violence in the last 72 hours", so ``assessment_record`` set the
+case's urgent health need and gave the caseworker a post-exposure-prophylaxis task, due a day
+after the report: it shows as overdue until someone marks it done, however long after
+``DEMO_NOW`` the demo is seeded or browsed. ``incident_record`` itself decides its own PEP alert
+against the real clock (is PEP still possible *now*?), so it raises none for these old reports.
 
 Deterministic and idempotent
 ----------------------------
-Every person is drawn from ``random.Random(SEED)`` in ``plan()`` (pure: no database), so every run
-plans the same people with the same answers. Client codes and row ids are random (the services
-draw them), so a person already seeded is recognized the way the duplicate check recognizes
-anyone: the blind index of their full name, within the organization. ``seed`` creates only the
-planned people an organization does not have yet, one transaction per organization; a second run
-reads one query per organization and writes nothing.
+Every person is drawn from ``random.Random(SEED)`` in ``plan()`` (pure: no database), so every
+run and machine plans the same people with the same answers. Client codes and row ids are random
+(the services draw them), so a person already seeded is recognized the way the duplicate check
+recognizes anyone: the blind index of their full name, within the organization (a client someone
+else registered at that organization under the same name counts as the demo's). ``seed`` creates
+only the planned people an organization does not have, one transaction per organization; a
+second run reads two queries per organization and writes nothing.
 """
 
 import datetime
 import json
 import random
-import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -66,7 +69,6 @@ from caseway.clients.models import (
     ClientIndex,
     Consent,
     ConsentPurpose,
-    DataCategory,
     Need,
     RiskLevel,
     SafetyPlan,
@@ -74,6 +76,7 @@ from caseway.clients.models import (
 )
 from caseway.clients.records_services import alert_resolve, case_assign
 from caseway.clients.services import client_register
+from caseway.orgs.categories import DataCategory
 from caseway.orgs.models import Membership
 from caseway.orgs.permissions import Role
 
@@ -82,8 +85,6 @@ DEMO_NOW = datetime.datetime(2026, 11, 2, 9, 0, tzinfo=datetime.UTC)
 TODAY = DEMO_NOW.date()
 DEMO_DOMAIN = "demo.example.org"
 NAMES_FILE = Path(__file__).resolve().parent / "demo_names.json"
-# A fixed namespace, so anything the demo names itself (nothing stored yet) would keep its id.
-NAMESPACE = uuid.UUID("0f3b6f0e-5a1d-5b7e-9c47-2d8a61c0b5e3")
 
 # ---------------------------------------------------------------------------------------------
 # Who works where
@@ -181,7 +182,7 @@ DISPLACEMENT = {
 SAFE_TIMES = (
     "Weekdays 10:00–12:00",
     "After 17:00; send an SMS first",
-    "Mornings only, when she is alone",
+    "Mornings only, when alone at home",
     "Tuesdays and Thursdays 14:00–16:00",
     "Any time, by SMS only",
     "Weekends only",
@@ -267,7 +268,7 @@ class ConsentPlan:
     contact_methods: tuple = ()
     safe_times: str = ""
     day: int = 0  # days after the case was opened
-    expires_after: int | None = None  # days after it was recorded (negative story: already expired)
+    expires_after: int | None = None  # days after it was recorded (before DEMO_NOW: already expired)
     revoked_after: int | None = None  # days after it was recorded
 
 
@@ -308,7 +309,7 @@ class Person:
     sex: str
     age: int
     values: dict  # client_register's values (admin_area added when seeding)
-    # Every name and phone number of the person and their trusted contacts, as typed: none of them
+    # Every name, phone number and address of the person and their trusted contacts, as typed: none
     # may appear in clear in the database (test_demo reads the raw rows and the file's bytes).
     identifiers: tuple
     sensitive: bool = False
@@ -341,10 +342,6 @@ def _weighted(rng: random.Random, weights: dict):
     return rng.choices(keys, weights=[weights[key] for key in keys])[0]
 
 
-def _days(rng, low, high) -> int:
-    return rng.randint(low, high)
-
-
 class _Planner:
     """Draws every person in a fixed order from one ``random.Random``."""
 
@@ -358,13 +355,7 @@ class _Planner:
 
     def _name(self, language: str, sex: str) -> tuple[str, str, list[str]]:
         group = _names()["groups"][language]
-        pool = (
-            group["female"]
-            if sex == Sex.FEMALE
-            else group["male"]
-            if sex == Sex.MALE
-            else group["female"] + group["male"]
-        )
+        pool = group["male"] if sex == Sex.MALE else group["female"]
         for _attempt in range(200):
             given, family = self.rng.choice(pool), self.rng.choice(group["family"])
             given_text, given_latin = given if isinstance(given, list) else (given, "")
@@ -410,7 +401,7 @@ class _Planner:
             return TODAY.replace(year=TODAY.year - age, month=1, day=1).isoformat(), True  # "about 35"
         return None, False
 
-    def _age(self, organization: str, sex: str) -> int:
+    def _age(self, organization: str) -> int:
         roll = self.rng.random()
         if organization == "GVC":
             return self.rng.randint(18, 55)
@@ -462,7 +453,7 @@ class _Planner:
             sex = Sex.MALE
         else:
             sex = Sex.UNDISCLOSED
-        age = self._age(organization, sex)
+        age = self._age(organization)
         displacement = _weighted(rng, DISPLACEMENT[country])
         if displacement in {"refugee", "asylum_seeker"}:
             first = _weighted(rng, REFUGEE_LANGUAGES[country])
@@ -472,7 +463,7 @@ class _Planner:
         for official in OFFICIAL_LANGUAGES[country]:
             if official != first and rng.random() < 0.45:
                 languages.append(official)
-        given, family, aliases = self._name(first, Sex.FEMALE if sex == Sex.UNDISCLOSED else sex)
+        given, family, aliases = self._name(first, sex)
         birth_date, estimated = self._birth(age)
         children = self._children(age, sex)
         values = {
@@ -503,6 +494,7 @@ class _Planner:
                 if displacement == "idp"
                 else f"House {rng.randint(1, 90)}, block {rng.choice('ABCDEFG')}, {place}"
             )
+            identifiers.append(values["address"])
         if displacement == "refugee" or displacement == "asylum_seeker":
             values["nationality"] = NATIONALITY[OTHER_COUNTRY[country]]
         elif displacement != "stateless" and rng.random() < 0.7:
@@ -669,6 +661,8 @@ class _Planner:
     def _assessments(self, person: Person, profile: str) -> None:
         rng = self.rng
         opened_days = (DEMO_NOW - person.opened).days
+        # The last day work was done: a closed case has no follow-up after it was closed.
+        last_day = (person.closed - person.opened).days if person.closed else opened_days - 1
         plans = []
         if rng.random() < 0.92:
             plans.append(AssessmentPlan("needs", self._needs(person, profile), day=0))
@@ -688,7 +682,7 @@ class _Planner:
             for code in codes:
                 plans.append(AssessmentPlan(code, self._scale(code, severity), day=baseline_day))
             follow_up_day = baseline_day + rng.randint(30, 92)
-            if follow_up_day <= opened_days - 1 and rng.random() < 0.8:
+            if follow_up_day <= last_day and rng.random() < 0.8:
                 roll = rng.random()
                 change = rng.uniform(0.3, 0.6) if roll < 0.74 else 0 if roll < 0.87 else -rng.uniform(0.1, 0.25)
                 later = min(0.95, max(0.0, severity - change))
