@@ -666,7 +666,7 @@ class _Planner:
         plans = []
         if rng.random() < 0.92:
             plans.append(AssessmentPlan("needs", self._needs(person, profile), day=0))
-        disabled = rng.random() < (0.35 if person.age >= 60 else 0.16)
+        disabled = rng.random() < (0.28 if person.age >= 60 else 0.12)
         if disabled or rng.random() < 0.8:
             plans.append(AssessmentPlan("wg_ss", self._wg_ss(disabled), day=min(opened_days, rng.choice((0, 0, 1, 7)))))
         if person.sensitive or rng.random() < 0.82:
