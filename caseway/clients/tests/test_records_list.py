@@ -141,8 +141,8 @@ def test_it_answers_htmx_with_the_results_only(personas, login_as):
 
 def _mixed_cases(personas, count, other_caseworker):
     """Standard, sensitive (own and others'), referred-in cases: every kind of row the list shows."""
-    from caseway.clients.tests.factories import give_consent
     from caseway.clients.models import ConsentPurpose, DataCategory
+    from caseway.clients.tests.factories import give_consent
 
     for number in range(count):
         kind = number % 4
