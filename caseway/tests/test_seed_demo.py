@@ -18,6 +18,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from caseway.accounts.models import User
+from caseway.directory.models import Service
 from caseway.orgs.models import Membership, Organization
 from caseway.orgs.permissions import Role
 from caseway.tests.personas import make_member
@@ -27,6 +28,7 @@ LOGIN_ROW = re.compile(r"^(?P<email>\S+@\S+)\s+(?P<org>\S+)\s+(?P<role>\S+)\n\s+
 
 def _seed(**options) -> str:
     out = StringIO()
+    options.setdefault("up_to", "orgs")  # the network and logins; each app tests its own demo data
     call_command("seed_demo", stdout=out, **options)
     return out.getvalue()
 
@@ -181,3 +183,14 @@ def test_it_tightens_an_existing_logins_file(db, tmp_path):
 
     assert path.stat().st_mode & 0o077 == 0
     assert json.loads(path.read_text(encoding="utf-8"))
+
+
+def test_it_refuses_an_unknown_app_label(db):
+    with pytest.raises(CommandError, match="no app labelled"):
+        _seed(up_to="nowhere")
+
+
+def test_it_stops_after_the_app_it_is_told(db):
+    _seed(up_to="orgs")
+    assert Organization.objects.exists()
+    assert not Service.objects.exists()
