@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('directory', '0003_schedule_openings'),
+        ('directory', '0002_caseway_taxonomy'),
         ('orgs', '0002_organization_hsds'),
         ('vault', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

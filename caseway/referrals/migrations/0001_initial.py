@@ -14,7 +14,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clients', '0001_initial'),
-        ('directory', '0003_schedule_openings'),
+        ('directory', '0002_caseway_taxonomy'),
         ('orgs', '0003_data_sharing_agreement'),
         ('vault', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
