@@ -314,6 +314,12 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One schema name per choice set shared by several fields (status, from/to status, categories).
+    "ENUM_NAME_OVERRIDES": {
+        "ReferralStatusEnum": "caseway.referrals.models.Status",
+        "DataCategoryEnum": "caseway.orgs.categories.DataCategory",
+        "CaseStatusEnum": "caseway.clients.models.CaseStatus",
+    },
 }
 API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)
 

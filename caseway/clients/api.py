@@ -271,7 +271,7 @@ class ConsentWordingSerializer(serializers.Serializer):
     sha256 = serializers.CharField(read_only=True)
 
 
-class OrganizationRefSerializer(serializers.Serializer):
+class ConsentRecipientSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
     name = serializers.CharField(read_only=True)
 
@@ -293,7 +293,7 @@ class ConsentSerializer(serializers.Serializer):
         ],
         read_only=True,
     )
-    recipient = OrganizationRefSerializer(read_only=True, allow_null=True)
+    recipient = ConsentRecipientSerializer(read_only=True, allow_null=True)
     categories = serializers.ListField(child=serializers.ChoiceField(choices=DataCategory.choices), read_only=True)
     contact_methods = serializers.ListField(
         child=serializers.ChoiceField(choices=Consent.ContactMethod.choices),
