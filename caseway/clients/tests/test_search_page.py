@@ -249,3 +249,14 @@ def test_it_runs_a_fixed_number_of_queries_whatever_the_matches(personas, login_
     many, response = count_queries(lambda: client.get(list_url(q="Amina")))
     assert len(response.context["rows"]) == 13
     assert few == many
+
+
+def test_it_finds_the_same_cases_when_a_name_is_too_common_for_a_list(personas, login_as, monkeypatch):
+    cases = [case_at(personas.caseworker_a, given_name="Amina", family_name=f"Number{n}") for n in range(3)]
+    case_at(personas.caseworker_b, given_name="Amina")
+    client = login_as(personas.caseworker_a)
+    as_list = found(client, "Amina")
+    monkeypatch.setattr(queries, "MATCH_LIST_LIMIT", 1)
+    assert found(client, "Amina") == as_list
+    assert set(as_list) == set(cases)
+    assert found(client, "amina number1") == [cases[1]]
