@@ -211,7 +211,7 @@ def referral_detail_payload(membership, referral) -> dict:
 
 def _audit_read(request, referral, payload):
     fields = ["reason"] + [f"package.{category}" for category in payload["visible_categories"]]
-    audit.record(request.user, "referrals.referral_viewed", referral, fields=fields, request=request)
+    audit.record(request.user, "referrals.package_read", referral, fields=fields, request=request)
 
 
 class ReferralCreateSerializer(serializers.Serializer):

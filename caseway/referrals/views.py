@@ -232,7 +232,7 @@ def _detail_context(request, referral, *, send_form=None):
         shown_fields.append("package.client")
     audit.record(
         request.user,
-        "referrals.referral_viewed",
+        "referrals.package_read",
         referral,
         fields=["reason", *shown_fields],
         organization=membership.organization_id,

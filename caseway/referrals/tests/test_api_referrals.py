@@ -159,7 +159,7 @@ def test_it_shows_the_receiver_the_package_and_marks_it_seen(client, personas):
     assert body["package"]["client"]["code"] == referral.client.code
     assert body["reason"] == "Needs legal counselling about civil documents."
     assert [event["to_status"] for event in body["events"]] == ["draft", "sent", "viewed"]
-    audited = AuditEvent.objects.filter(action="referrals.referral_viewed").latest("seq")
+    audited = AuditEvent.objects.filter(action="referrals.package_read").latest("seq")
     assert audited.fields == ["reason", "package.identity", "package.needs"]
 
 

@@ -36,7 +36,7 @@ def test_it_shows_the_receiver_the_shared_package_and_marks_it_seen(personas, lo
     assert "+999 700 100 200" in html
     assert "Needs legal counselling about civil documents." in html
     assert Referral.objects.get(pk=referral.pk).status == Status.VIEWED
-    audited = AuditEvent.objects.filter(action="referrals.referral_viewed").latest("seq")
+    audited = AuditEvent.objects.filter(action="referrals.package_read").latest("seq")
     assert audited.fields == ["reason", "package.contact", "package.identity", "package.needs", "package.client"]
 
 
