@@ -6,6 +6,7 @@ viewer may see) and gives, for each, a label and (label, value, is_left_to_right
 
 from django.utils.translation import gettext as _
 
+from caseway.clients import gbvims
 from caseway.clients.models import (
     AgeBand,
     Assessment,
@@ -124,13 +125,23 @@ def _needs(values) -> list[tuple]:
     return rows + _assessment_rows(values.get("assessments"))
 
 
+def _incident_type(code) -> str:
+    try:
+        return str(gbvims.incident_type_label(code))
+    except ValueError:
+        return str(code)
+
+
 def _risk(values) -> list[tuple]:
     rows = [(_("Risk level"), _label(RiskLevel, values.get("risk_level", "")), False)]
     if values.get("safety_plan_required"):
         rows.append((_("Safety plan"), _("Required"), False))
     rows.append((_("Safety plan at the sender"), _yes_no(values.get("safety_plan_exists")), False))
     for incident in values.get("incidents", []):
-        parts = [incident.get("incident_type", ""), incident.get("incident_date") or ""]
+        parts = [
+            _incident_type(incident.get("incident_type", "")),
+            incident.get("incident_date") or "",
+        ]
         parts.append(_label(Incident.PerpetratorType, incident.get("perpetrator_type")))
         if incident.get("within_72_hours"):
             parts.append(_("within 72 hours"))
