@@ -15,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import Case as Switch
 from django.db.models import IntegerField, Q, Value, When
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from caseway.clients import access, indexing
@@ -26,11 +27,28 @@ from caseway.clients.models import (
     ClientIndex,
     DataCategory,
     LinkRequest,
+    RiskLevel,
 )
 from caseway.orgs.permissions import Action, Role
 
 MAX_NAME_WORDS = 8  # more words than any name has: the rest would only make the query longer
 PHONE_MIN_DIGITS = 6
+# The columns a row of the list needs (queries.case_rows, access.display_name, the template).
+LIST_COLUMNS = (
+    *(f.name for f in Case._meta.concrete_fields),
+    "client__code",
+    "client__data_key",
+    "client__given_name",
+    "client__family_name",
+    "client__data_key__wrapped_key",
+    "client__data_key__kek_version",
+    "client__data_key__version",
+    "client__data_key__destroyed_at",
+    "caseworker__email",
+    "caseworker__display_name",
+    "supervisor__email",
+    "supervisor__display_name",
+)
 MATCH_LIST_LIMIT = 1000  # matching clients read into a list before the case query (see _matching)
 
 
@@ -218,19 +236,37 @@ def search_cases(cases, text: str, *, membership=None):
 
 @dataclass
 class Row:
+    """One line of the list, ready to print: labels and link made here, not by the template engine."""
+
     case: object
     name: str
     masked: bool
+    url: str = ""
+    status: str = ""
+    risk: str = ""
+    caseworker: str = ""
 
 
 def case_rows(membership, page):
     """The page's rows with the name each may show: two queries at most, whatever the rows."""
     cases = list(page.object_list)
     page_access = access.page_access(membership, cases)
+    statuses = dict(CaseStatus.choices)
+    risks = dict(RiskLevel.choices)
     rows = []
     for case in cases:
         name = access.display_name(membership, case, page=page_access)
-        rows.append(Row(case=case, name=name, masked=name == access.MASKED_NAME))
+        rows.append(
+            Row(
+                case=case,
+                name=name,
+                masked=name == access.MASKED_NAME,
+                url=reverse("clients:case_detail", kwargs={"pk": case.pk}),
+                status=statuses.get(case.status, case.status),
+                risk=risks.get(case.risk_level, case.risk_level),
+                caseworker=str(case.caseworker) if case.caseworker_id else "",
+            )
+        )
     return rows
 
 
@@ -249,8 +285,9 @@ def case_page(cases, page_number, *, per_page, search=False):
     else:
         page = Paginator(cases.values_list("pk", flat=True), per_page).get_page(page_number)
     ids = list(page.object_list)
-    # By primary key alone: the ids come from ``cases``, so they are already in scope.
-    details = Case.objects.select_related("client__data_key", "caseworker", "supervisor")
+    # By primary key alone: the ids come from ``cases``, so they are already in scope. Only what a
+    # row shows is read: a client row is mostly ciphertext the list never opens.
+    details = Case.objects.select_related("client__data_key", "caseworker", "supervisor").only(*LIST_COLUMNS)
     rows = {case.pk: case for case in details.filter(pk__in=ids)} if ids else {}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page

@@ -13,6 +13,7 @@ from caseway.clients.records_services import (
     BREAK_GLASS_REASON_MIN_LENGTH,
     CASEWORKER_ROLES,
 )
+from caseway.directory.forms import FastSelect
 from caseway.orgs.permissions import Role
 
 NOT_ASSESSED = "none"
@@ -34,6 +35,7 @@ class ClientListForm(forms.Form):
         label=_("Status"),
         required=False,
         choices=[("", _("Any status")), ("active", _("Not closed")), *CaseStatus.choices],
+        widget=FastSelect,
     )
     risk = forms.ChoiceField(
         label=_("Risk level"),
@@ -43,6 +45,7 @@ class ClientListForm(forms.Form):
             (NOT_ASSESSED, _("Not assessed")),
             *[(value, label) for value, label in RiskLevel.choices if value],
         ],
+        widget=FastSelect,
     )
     sensitivity = forms.ChoiceField(
         label=_("Sensitivity"),
@@ -52,6 +55,7 @@ class ClientListForm(forms.Form):
             (Case.Sensitivity.SENSITIVE, _("Sensitive only")),
             (Case.Sensitivity.STANDARD, _("Standard only")),
         ],
+        widget=FastSelect,
     )
     mine = forms.BooleanField(label=_("Only my cases"), required=False)
 

@@ -7,15 +7,16 @@ know these indexes, so ``makemigrations`` stays quiet. Their model equivalents, 
 
     models.Index(fields=["erased_at"], name="clients_client_erased", condition=Q(erased_at__isnull=False))
     models.Index(fields=["organization", "opened_at", "id", "client"], name="clients_case_org_opened")
-    models.Index(fields=["caseworker", "organization", "opened_at"], name="clients_case_worker_org")
+    models.Index(fields=["caseworker", "organization", "opened_at", "id"], name="clients_case_worker_org")
     models.Index(fields=["organization", "risk_level", "status"], name="clients_case_org_risk")
 
 - ``clients_client_erased``: the few erased clients, so "leave erased clients out" is a tiny
   uncorrelated NOT IN instead of a join to every client row of the organization's cases.
 - ``clients_case_org_opened``: the organization's cases newest first, so a page of the list
   (however far down) is read in order from the index alone, erased clients checked on the way.
-- ``clients_case_worker_org``: "my cases" (caseworker and organization both equal), newest first;
-  without it SQLite, which has no statistics, walks the whole organization instead.
+- ``clients_case_worker_org``: "my cases" (caseworker and organization both equal), in the list's
+  full order (date, then id); without it, or with only part of that order, SQLite, which has no
+  statistics, prefers walking the whole organization by date to sorting a caseload.
 - ``clients_case_org_risk``: the risk filter (with or without status) counted from the index.
 
 Both databases accept partial indexes with this syntax (SQLite ≥ 3.8, PostgreSQL).
@@ -37,7 +38,7 @@ INDEXES = [
     (
         "clients_case_worker_org",
         'CREATE INDEX IF NOT EXISTS "clients_case_worker_org" '
-        'ON "clients_case" ("caseworker_id", "organization_id", "opened_at")',
+        'ON "clients_case" ("caseworker_id", "organization_id", "opened_at", "id")',
     ),
     (
         "clients_case_org_risk",
