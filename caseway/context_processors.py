@@ -7,6 +7,9 @@ from caseway.orgs.permissions import Action
 # (url name, label, action needed or None for every signed-in member)
 NAVIGATION = [
     ("home", _("Home"), None),
+    ("clients:client_list", _("Clients"), Action.VIEW_PERSONAL_DATA),
+    ("clients:intake_list", _("Intake"), Action.REGISTER_CLIENTS),
+    ("clients:erasure_list", _("Erasure"), Action.ERASE_CLIENTS),
     ("directory:search", _("Directory"), None),
     ("directory:manage_services", _("Our services"), Action.MANAGE_SERVICES),
     ("directory:taxonomy", _("Need categories"), Action.CURATE_DIRECTORY),

@@ -9,6 +9,7 @@ and someone who broke the glass with a reason. Not visible → ``Http404``, like
 
 from dataclasses import dataclass, field
 
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
@@ -47,7 +48,7 @@ def visible_cases(membership):
 def get_case_for_member(membership, pk) -> Case:
     try:
         return visible_cases(membership).get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 
@@ -55,7 +56,7 @@ def get_case_for_update(membership, pk) -> Case:
     """The case, locked for the rest of the transaction: two people may act on it at once."""
     try:
         return visible_cases(membership).select_for_update(of=("self",)).get(pk=pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 
@@ -70,7 +71,7 @@ def case_of_client(membership, client_pk) -> Case:
     """``membership``'s organization's case for the client ``client_pk``, or 404."""
     try:
         return visible_cases(membership).get(client_id=client_pk)
-    except (Case.DoesNotExist, ValueError, TypeError):
+    except (Case.DoesNotExist, ValueError, TypeError, ValidationError):
         raise Http404 from None
 
 

@@ -365,7 +365,9 @@ class Consent(models.Model):
 
     def is_in_force(self, at=None) -> bool:
         at = at or timezone.now()
-        if not self.granted or self.revoked_at is not None:
+        if not self.granted:
+            return False
+        if self.revoked_at is not None and self.revoked_at <= at:
             return False
         return self.expires_at is None or self.expires_at > at
 
