@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from caseway.clients import instruments
 from caseway.clients.models import Assessment, CaseAlert, DataCategory
@@ -60,7 +61,7 @@ def test_it_says_when_a_translation_is_not_validated(personas, login_as, case):
     french = client.get(url("assessment_new", case, code="phq9"), HTTP_ACCEPT_LANGUAGE="fr")
     spanish = client.get(url("assessment_new", case, code="phq9"), HTTP_ACCEPT_LANGUAGE="es")
     # PHQ-9: the Spanish wording is the published one, the French a Caseway translation.
-    assert french.context["translation_note"] in french.content.decode()
+    assert escape(french.context["translation_note"]) in french.content.decode()
     assert french.context["translation_note"] and not spanish.context["translation_note"]
 
 
