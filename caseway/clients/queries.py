@@ -145,8 +145,8 @@ def _matching(cases, search: Search):
     clients = matching_clients(search)
     # Exact matches are few: read them first and hand the organization's query a list, which both
     # databases answer by probing the (organization, client) index once per match. Planned as one
-    # query, PostgreSQL tends to hash the organization's every case instead. A very common single
-    # name (more than MATCH_LIST_LIMIT clients network-wide) stays a subquery: there, that is right.
+    # query, PostgreSQL tends to hash the organization's every case instead. A very common name
+    # (more than MATCH_LIST_LIMIT clients network-wide) stays a subquery: there, that is right.
     found = list(clients[: MATCH_LIST_LIMIT + 1])
     if len(found) <= MATCH_LIST_LIMIT:
         return cases.filter(client_id__in=found)
@@ -173,65 +173,83 @@ def filtered_cases(membership, *, status="", mine=False, risk_level=None, sensit
 REVEALS = {SearchKind.NAME: DataCategory.IDENTITY, SearchKind.PHONE: DataCategory.CONTACT}
 
 
-def _past_the_mask(membership):
-    """Cases whose identity and contact the member is not masked from (consent aside), in SQL.
+@dataclass(frozen=True)
+class _Match:
+    """What the access rules read of a matching case, without loading the case."""
 
-    The same rule as ``access.can_see_identity`` past its consent check: standard cases; for
-    sensitive ones the assigned caseworker, the named supervisor, every supervisor, and whoever
-    broke the glass and has not run out of time.
-    """
-    if membership.role == Role.SUPERVISOR:  # as access.is_on_case_team: supervisors see every case
-        return Q()
-    opened = BreakGlassAccess.objects.filter(user_id=membership.user_id, expires_at__gt=timezone.now())
-    return (
-        Q(sensitivity=Case.Sensitivity.STANDARD)
-        | Q(caseworker_id=membership.user_id)
-        | Q(supervisor_id=membership.user_id)
-        | Q(pk__in=opened.values("case_id"))
-    )
+    pk: object
+    client_id: object
+    origin: str
+    sensitivity: str
+    caseworker_id: object
+    supervisor_id: object
+    opened_at: object
+    organization_id: int
+
+    @property
+    def is_sensitive(self) -> bool:
+        return self.sensitivity == Case.Sensitivity.SENSITIVE
 
 
-def only_identifiable(membership, cases, category):
-    """The cases among ``cases`` whose ``category`` (identity or contact) the member may see.
+MATCH_FIELDS = ("pk", "client_id", "origin", "sensitivity", "caseworker_id", "supervisor_id", "opened_at")
+
+
+def _may_see(membership, case, category, page) -> bool:
+    """Whether ``membership`` may see ``category`` (identity or contact) of ``case``, as a page would."""
+    if category == DataCategory.IDENTITY:
+        return access.can_see_identity(membership, case, page=page)
+    if category not in page.categories_of(membership, case):
+        return False
+    if not case.is_sensitive:
+        return True
+    if access.is_on_case_team(membership, case):
+        return True
+    return access.has_broken_glass(membership, case, page=page)
+
+
+def _identifiable(membership, matches, category):
+    """The matches whose ``category`` the member may see, by the rules of ``clients.access``.
 
     A match by name or phone says "this case is that person". Where the member may not see that
     category (a referred client who did not share it; a sensitive case outside their team, unless
-    they broke the glass), such a match would disclose it, so it is left out. The mask is decided in
-    SQL; consent, for the few cases another organization referred or linked, like a page of the
-    list (``access.shared_categories_of_clients``): two queries, whatever the number of matches.
+    they broke the glass), such a match would disclose it, so it is left out. Consents are read for
+    the referred-in matches only, break-glass openings for the sensitive ones: two queries at most.
     """
-    unmasked = cases.filter(_past_the_mask(membership))
-    shared_in = list(unmasked.exclude(origin=Case.Origin.INTAKE).order_by().values_list("pk", "client_id"))
-    shared = (
-        access.shared_categories_of_clients([client_id for _pk, client_id in shared_in], membership.organization_id)
-        if shared_in
-        else {}
-    )
-    allowed = [pk for pk, client_id in shared_in if category in shared.get(client_id, ())]
-    return unmasked.filter(Q(origin=Case.Origin.INTAKE) | Q(pk__in=allowed))
+    shared_in = [match.client_id for match in matches if match.origin != Case.Origin.INTAKE]
+    sensitive = [match.pk for match in matches if match.is_sensitive]
+    now = timezone.now()
+    shared = access.shared_categories_of_clients(shared_in, membership.organization_id, at=now) if shared_in else {}
+    opened = frozenset()
+    if sensitive:
+        opened = frozenset(
+            BreakGlassAccess.objects.filter(
+                case_id__in=sensitive, user_id=membership.user_id, expires_at__gt=now
+            ).values_list("case_id", flat=True)
+        )
+    page = access.PageAccess(at=now, shared=shared, broken_glass=opened)
+    return [match for match in matches if _may_see(membership, match, category, page)]
 
 
-def search_cases(cases, text: str, *, membership=None):
-    """``(reading, cases)``: the cases matching ``text`` under its first reading that finds any.
+def search_cases(cases, text: str, *, membership):
+    """``(reading, ids)``: ids of the cases matching ``text``, newest first, under its first reading
+    that finds any (a code may also read as a name).
 
-    A text that reads as nothing searchable (punctuation only) matches nothing. With
-    ``membership``, a name or phone search keeps only cases whose identity (contact) it may see.
+    The matches are read once, with what the access rules need, and sorted here: they are exact,
+    so few, and reading them unordered lets the database start from the blind-index match rather
+    than walk the organization's cases in date order. A name or phone search keeps only cases
+    whose identity (contact) the member may see. Text that reads as nothing matches nothing.
     """
     readings = read_search(text)
-    if not readings:
-        return None, cases.none()
-
-    def matching(reading):
-        matched = _matching(cases, reading)
-        if membership is not None and reading.kind in REVEALS:
-            matched = only_identifiable(membership, matched, REVEALS[reading.kind])
-        return matched
-
-    for reading in readings[:-1]:
-        matched = matching(reading)
-        if matched.exists():
-            return reading, matched
-    return readings[-1], matching(readings[-1])
+    reading, matches = None, []
+    for reading in readings:
+        rows = _matching(cases, reading).order_by().values_list(*MATCH_FIELDS)
+        matches = [_Match(*row, organization_id=membership.organization_id) for row in rows]
+        if reading.kind in REVEALS:
+            matches = _identifiable(membership, matches, REVEALS[reading.kind])
+        if matches:
+            break
+    matches.sort(key=lambda match: (match.opened_at, match.pk), reverse=True)
+    return reading, [match.pk for match in matches]
 
 
 @dataclass
@@ -270,27 +288,28 @@ def case_rows(membership, page):
     return rows
 
 
-def case_page(cases, page_number, *, per_page, search=False):
-    """A page of ``cases`` (a queryset of ``access.visible_cases``), read in two steps.
+def _with_details(page):
+    """The page's cases, loaded by primary key with what a row shows, in the page's order.
 
-    The ids of the page first, from the filters and the order alone, then those rows with their
-    client and people. A list reads the ids in order from the indexes, however far down the page
-    (counting never joins). A search's matches are exact, so few: their ids and dates are read
-    unordered, which lets the database start from the blind-index match rather than walk the
-    organization's cases in date order, and sorted here.
+    By primary key alone: the ids come from the member's own cases, so they are already in scope.
+    Only what a row shows is read: a client row is mostly ciphertext the list never opens.
     """
-    if search:
-        found = sorted(cases.order_by().values_list("opened_at", "pk"), reverse=True)
-        page = Paginator([pk for _opened, pk in found], per_page).get_page(page_number)
-    else:
-        page = Paginator(cases.values_list("pk", flat=True), per_page).get_page(page_number)
     ids = list(page.object_list)
-    # By primary key alone: the ids come from ``cases``, so they are already in scope. Only what a
-    # row shows is read: a client row is mostly ciphertext the list never opens.
     details = Case.objects.select_related("client__data_key", "caseworker", "supervisor").only(*LIST_COLUMNS)
     rows = {case.pk: case for case in details.filter(pk__in=ids)} if ids else {}
     page.object_list = [rows[pk] for pk in ids if pk in rows]
     return page
+
+
+def case_page(cases, page_number, *, per_page):
+    """A page of ``cases`` (a queryset of ``access.visible_cases``): ids first, in index order,
+    however far down the list (counting never joins), then those rows."""
+    return _with_details(Paginator(cases.values_list("pk", flat=True), per_page).get_page(page_number))
+
+
+def search_page(ids, page_number, *, per_page):
+    """A page of search results (``search_cases``' ids, already in order and in scope)."""
+    return _with_details(Paginator(ids, per_page).get_page(page_number))
 
 
 def paged(items, page_number, *, per_page):

@@ -77,9 +77,11 @@ def client_list(request):
         cases = queries.filtered_cases(membership, **filters)
         text = form.text
         if text:
-            reading, cases = queries.search_cases(cases, text, membership=membership)
+            reading, found = queries.search_cases(cases, text, membership=membership)
             problem = queries.code_problem(text)
-        page = queries.case_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE, search=bool(text))
+            page = queries.search_page(found, request.GET.get("page"), per_page=CASES_PER_PAGE)
+        else:
+            page = queries.case_page(cases, request.GET.get("page"), per_page=CASES_PER_PAGE)
         rows = queries.case_rows(membership, page)
         if text:
             # Who searched, how and how often: never what was typed (a name or phone is a value).
