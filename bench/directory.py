@@ -8,8 +8,8 @@ schedules, capacities and confidential shelters. Prints p50 and p95 server times
 through the whole middleware stack, each request with different filters. Never run it against
 real data; docs/PERFORMANCE.md records the results.
 
-    .venv/bin/python bench/directory.py [--services 10000] [--repeat 50] [--explain]
-    CASEWAY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/caseway .venv/bin/python bench/directory.py
+    .venv/bin/python bench/directory.py [--services 10000] [--repeat 50] [--explain] [--analyze]
+    CASEWAY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/caseway_bench .venv/bin/python bench/directory.py
 """
 
 import argparse
@@ -59,7 +59,9 @@ def _fresh_database():
 
     parts = urlsplit(url)
     name = f"caseway_bench_directory_{os.getpid()}"
-    admin_dsn = urlunsplit(parts._replace(scheme="postgresql"))
+    # CREATE and DROP DATABASE from the server's maintenance database: the database the URL names
+    # need not exist, and is never touched.
+    admin_dsn = urlunsplit(parts._replace(scheme="postgresql", path="/postgres"))
     with psycopg.connect(admin_dsn, autocommit=True) as admin:
         admin.execute(f'CREATE DATABASE "{name}"')
     os.environ["CASEWAY_DATABASE_URL"] = urlunsplit(parts._replace(path=f"/{name}"))
@@ -117,6 +119,7 @@ def build(total: int, *, analyze: bool = False) -> dict:
 
     from caseway.directory import models
     from caseway.directory.admin_areas import import_admin_areas
+    from caseway.directory.schedules import refresh_openings
     from caseway.directory.taxonomy import shipped_taxonomy, term_id
     from caseway.orgs.models import Organization, OrganizationType
 
@@ -253,11 +256,16 @@ def build(total: int, *, analyze: bool = False) -> dict:
             model_of[name].objects.bulk_create(rows[name], batch_size=1000)
         for name in ("languages", "schedules", "capacities", "areas", "phones"):
             model_of[name].objects.bulk_create(rows[name], batch_size=1000)
+        # Bulk-created schedules: their open-now openings, as every writer of schedules does.
+        started = time.perf_counter()
+        openings_added, _removed = refresh_openings([service.pk for service in rows["services"]])
+        openings_seconds = time.perf_counter() - started
     _analyze(analyze)
     return {
         "areas_seconds": areas_seconds,
         "area_rows": len(_bench_areas_csv().splitlines()) - 1,
-        "rows": {name: len(value) for name, value in rows.items()},
+        "openings_seconds": openings_seconds,
+        "rows": {name: len(value) for name, value in rows.items()} | {"openings": openings_added},
         "districts": districts,
         "regions": regions,
         "leaf_codes": leaf_codes,
@@ -324,11 +332,12 @@ def _measure(label, paths, client, repeat):
     statuses, sizes, query_counts = set(), [], []
     for path in paths[:3]:  # warm-up: templates, URL resolver, connection
         client.get(path)
-    samples = []
+    samples, cpu = [], []
     for path in paths[:repeat]:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         response = client.get(path)
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - cpu_started) * 1000)
         statuses.add(response.status_code)
         sizes.append(len(gzip.compress(response.content, compresslevel=9)))
     with CaptureQueriesContext(connection) as queries:
@@ -339,6 +348,7 @@ def _measure(label, paths, client, repeat):
         "label": label,
         "median": median,
         "p95": p95,
+        "cpu": _percentiles(cpu),
         "statuses": sorted(statuses),
         "gzip": int(statistics.median(sizes)),
         "queries": query_counts[0],
@@ -352,7 +362,7 @@ def _search_page(membership, filters, page_size=25):
 
     services = search_services(membership_or_none=membership, **filters)
     count = services.count()
-    page = list(with_listing_details(services[:page_size]))
+    page = with_listing_details(services[:page_size])
     listings = [present_listing(service, membership) for service in page]
     return count, listings
 
@@ -363,11 +373,12 @@ def _measure_function(label, calls, repeat):
 
     for call in calls[:3]:
         call()
-    samples, counts = [], []
+    samples, cpu, counts = [], [], []
     for call in calls[:repeat]:
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.thread_time()
         count, _ = call()
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.thread_time() - cpu_started) * 1000)
         counts.append(count)
     with CaptureQueriesContext(connection) as queries:
         calls[0]()
@@ -376,6 +387,7 @@ def _measure_function(label, calls, repeat):
         "label": label,
         "median": median,
         "p95": p95,
+        "cpu": _percentiles(cpu),
         "statuses": ["—"],
         "gzip": 0,
         "queries": len(queries.captured_queries),
@@ -439,7 +451,7 @@ def _phases(membership, query_string: str, repeat: int = 9):
 
     def page():
         services = queries.search_services(membership_or_none=membership, **arguments)
-        return list(queries.with_listing_details(services)[:25])
+        return queries.with_listing_details(services[:25])
 
     pieces = [("search form (choices: terms, areas, languages)", form)]
     # The pages' helpers move as they are tuned: measure the ones that exist.
@@ -464,13 +476,8 @@ def main():
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--explain", action="store_true", help="print the slowest queries and their plans")
     parser.add_argument("--analyze", action="store_true", help="on SQLite too, run ANALYZE after loading")
-    parser.add_argument("--jit-off", action="store_true", help="PostgreSQL: SET jit = off on the bench's connection")
     arguments = parser.parse_args()
 
-    if arguments.jit_off:
-        # libpq reads PGOPTIONS for every connection: the same as DATABASES OPTIONS
-        # {"options": "-c jit=off"} would do for the app. No effect on SQLite.
-        os.environ["PGOPTIONS"] = (os.environ.get("PGOPTIONS", "") + " -c jit=off").strip()
     with tempfile.TemporaryDirectory() as var_dir, _fresh_database():
         _setup(var_dir)
         started = time.perf_counter()
@@ -539,11 +546,17 @@ def _run(arguments, data, build_seconds):
     membership = user.memberships.get()
     anonymous = Client(HTTP_HOST="127.0.0.1")
 
-    settings_note = " (jit off)" if arguments.jit_off and connection.vendor == "postgresql" else ""
+    settings_note = ""
+    if connection.vendor == "postgresql":  # settings.py turns JIT off for the site's connections
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW jit")
+            settings_note = f" (jit {cursor.fetchone()[0]})"
     print(f"database: {connection.vendor}{settings_note}; {Service.objects.count()} services; repeat {repeat}")
     print(f"built in {build_seconds:.1f} s: " + ", ".join(f"{name} {count}" for name, count in data["rows"].items()))
     print(f"import_admin_areas, {data['area_rows']} rows: {data['areas_seconds'] * 1000:.0f} ms")
+    print(f"refresh_openings() of the bulk-created services: {data['openings_seconds'] * 1000:.0f} ms")
 
+    print("load average (1, 5, 15 min) before the requests: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     results = []
     headline = filters(repeat)
     if _exists("/directory/"):
@@ -581,13 +594,17 @@ def _run(arguments, data, build_seconds):
     else:
         print("/api/hsds/services is not built yet")
 
-    print(f"\n{'what':<44} {'p50 ms':>8} {'p95 ms':>8} {'queries':>8} {'gzip B':>8}  status")
+    # CPU: this process's (thread's) CPU time per request, SQLite's work included, PostgreSQL's not.
+    # On a shared machine it varies far less with the load than the server time does.
+    print(f"\n{'what':<44} {'p50 ms':>8} {'p95 ms':>8} {'cpu p50/p95':>12} {'queries':>8} {'gzip B':>8}  status")
     for row in results:
         flag = "" if row["p95"] <= TARGET_P95_MS else f"  (p95 over {TARGET_P95_MS} ms)"
+        cpu = f"{row['cpu'][0]:.1f}/{row['cpu'][1]:.1f}"
         print(
-            f"{row['label']:<44} {row['median']:>8.1f} {row['p95']:>8.1f} {row['queries']:>8} {row['gzip']:>8}"
-            f"  {','.join(map(str, row['statuses']))}{flag}"
+            f"{row['label']:<44} {row['median']:>8.1f} {row['p95']:>8.1f} {cpu:>12} {row['queries']:>8}"
+            f" {row['gzip']:>8}  {','.join(map(str, row['statuses']))}{flag}"
         )
+    print("load average (1, 5, 15 min) after the requests: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     print("\nexamples:")
     for row in results:
         print(f"  {row['label']}: {row['example']}")

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from caseway.directory import models
 from caseway.directory.admin_areas import import_admin_areas
+from caseway.directory.schedules import refresh_openings
 from caseway.directory.taxonomy import term_id
 
 NAMESPACE = uuid.UUID("5c0e7a41-93b2-5d8e-a1f4-2b6c8d0e4f71")
@@ -730,6 +731,8 @@ def seed(network: dict) -> None:
                 updated=MODIFIED_AT,
             )
     rows.write()
+    # Written in bulk: the open-now openings follow (nothing is written when they are right already).
+    refresh_openings(rows.by_model[models.Service])
     network["admin_areas"] = areas
     network["services"] = models.Service.objects.in_bulk([demo_id("service", spec.key) for spec in SERVICES])
 

@@ -83,6 +83,7 @@ from caseway.directory.models import (
     ServiceTerm,
     TaxonomyTerm,
 )
+from caseway.directory.schedules import refresh_openings, services_touched
 from caseway.lib import csvsafe
 from caseway.orgs.models import Organization, OrganizationType
 
@@ -1219,6 +1220,13 @@ class _Importer:
 
     def write(self):
         self.organization_pks = {}
+        # The services whose open-now openings the package may change: before (a schedule or link
+        # moved away) and after the write.
+        hours = {
+            "schedule_ids": [row.id for row in self._live("schedule")],
+            "link_ids": [row.id for row in self._live("service_at_location")],
+        }
+        touched = services_touched(**hours)
         total = sum(len(self._live(table)) for table in WRITE_ORDER)
         self._written = 0
         for table in WRITE_ORDER:
@@ -1235,6 +1243,7 @@ class _Importer:
             self.progress("write", self._written, total)
         self._write_parents("organization", "parent_organization_id")
         self._write_parents("taxonomy_term", "parent_id")
+        refresh_openings(touched | services_touched(**hours))
 
     @staticmethod
     def _defaults(model, values) -> dict:

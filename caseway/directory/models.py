@@ -203,7 +203,12 @@ class Service(HsdsModel):
         verbose_name = _("service")
         verbose_name_plural = _("services")
         ordering = ["name"]
-        indexes = [models.Index(fields=["status", "is_public"])]
+        indexes = [
+            # Lists are ordered by name (then id, for a stable order): the first page is read in order.
+            # No index on status or is_public: nearly every service is listed, and SQLite, without
+            # statistics, took such an index for a selective one and scanned every service through it.
+            models.Index(fields=["name", "id"], name="directory_service_by_name"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(minimum_age__isnull=True)
@@ -339,7 +344,9 @@ class Language(HsdsModel):
     note = models.TextField(blank=True)
 
     class Meta:
-        indexes = [models.Index(fields=["code"])]
+        # Covering: the language filter reads the services and locations speaking a language from
+        # the index alone.
+        indexes = [models.Index(fields=["code", "service", "location"], name="directory_language_code")]
 
 
 class Contact(HsdsModel):
@@ -370,12 +377,20 @@ class Phone(HsdsModel):
 
 
 class Schedule(HsdsModel):
-    """Opening hours as HSDS does: RFC 5545 recurrence parts plus opening and closing times."""
+    """Opening hours as HSDS does: RFC 5545 recurrence parts plus opening and closing times.
+
+    Whoever writes schedules (or the service-at-location links that location hours reach a service
+    through) calls ``schedules.refresh_openings`` for the services concerned; a single row saved with
+    ``save()`` does it by itself (see ``_keep_openings`` below).
+    """
 
     service = models.ForeignKey(Service, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
-    location = models.ForeignKey(Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules")
+    # Nearly every schedule belongs to a service: these two are indexed only where set (see Meta).
+    location = models.ForeignKey(
+        Location, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules", db_index=False
+    )
     service_at_location = models.ForeignKey(
-        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules"
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="schedules", db_index=False
     )
     valid_from = models.DateField(null=True, blank=True)
     valid_to = models.DateField(null=True, blank=True)
@@ -398,6 +413,66 @@ class Schedule(HsdsModel):
     schedule_link = models.URLField(blank=True, max_length=500)
     attending_type = models.TextField(blank=True)
     notes = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            # Partial: with a full index on a column that is NULL in almost every row, SQLite's
+            # statistics rate the index useless and a correlated lookup scans every schedule.
+            models.Index(
+                fields=["location"], condition=models.Q(location__isnull=False), name="directory_schedule_location"
+            ),
+            models.Index(
+                fields=["service_at_location"],
+                condition=models.Q(service_at_location__isnull=False),
+                name="directory_schedule_link",
+            ),
+        ]
+
+
+class ScheduleOpening(models.Model):
+    """One weekly opening of a schedule, as the service it applies to has it: the open-now filter.
+
+    Derived from ``Schedule`` by ``schedules.refresh_openings``, never edited by hand. Times are
+    seconds of the week (Monday 00:00 is 0) on one of two clocks: UTC for schedules with a UTC
+    offset, or the site's wall clock (``settings.TIME_ZONE``, daylight saving time included) for
+    schedules without one. An opening lasts a day at most; one that runs over the end of the week is
+    two rows. An opening counts in the weeks ``first_week``..``last_week`` (weeks since 0001-01-01 on its clock), which
+    is how ``valid_from``/``valid_to``/``dtstart``/``until`` bound the day it starts on.
+    """
+
+    class Clock(models.IntegerChoices):
+        UTC = 0, "UTC"
+        SITE = 1, "settings.TIME_ZONE"
+
+    schedule = models.ForeignKey(Schedule, on_delete=models.CASCADE, related_name="openings")
+    # The service whose hours these are: the schedule's own service, or, for a location's hours, each
+    # service at the location without hours of its own (through ``service_at_location``).
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="openings", db_index=False)
+    service_at_location = models.ForeignKey(
+        ServiceAtLocation, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    clock = models.PositiveSmallIntegerField(choices=Clock.choices)
+    start_second = models.IntegerField()
+    end_second = models.IntegerField()
+    first_week = models.IntegerField()
+    last_week = models.IntegerField()
+
+    class Meta:
+        indexes = [
+            # "Is this service open": its few rows, read from the index alone.
+            models.Index(
+                fields=["service", "start_second", "end_second", "clock", "first_week", "last_week"],
+                name="directory_opening_service",
+            ),
+            # "Which services are open": one range over the whole table (covering: no table reads).
+            models.Index(
+                fields=["start_second", "end_second", "clock", "first_week", "last_week", "service"],
+                name="directory_opening_now",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_clock_display()} {self.start_second}–{self.end_second}"
 
 
 class RequiredDocument(HsdsModel):
@@ -506,3 +581,24 @@ class MetaTableDescription(HsdsModel):
     name = models.CharField(max_length=200, blank=True)
     language = models.CharField(max_length=10, blank=True)
     character_set = models.CharField(max_length=50, blank=True)
+
+
+def _keep_openings(sender, instance, raw=False, **_signal_arguments):
+    """A schedule or service-at-location link saved one at a time refreshes the openings it concerns.
+
+    Bulk writes send no signal: their callers refresh (``schedules.refresh_openings``). Deleting
+    needs nothing here: the openings of a deleted schedule or link go with it (CASCADE).
+    """
+    if raw:  # loaddata: the fixture carries its own rows
+        return
+    from caseway.directory.schedules import refresh_openings, services_touched  # a cycle at import time
+
+    if sender is Schedule:
+        touched = services_touched(schedule_ids=[instance.pk])
+    else:
+        touched = services_touched(link_ids=[instance.pk])
+    refresh_openings(touched)
+
+
+models.signals.post_save.connect(_keep_openings, sender=Schedule, dispatch_uid="directory_schedule_openings")
+models.signals.post_save.connect(_keep_openings, sender=ServiceAtLocation, dispatch_uid="directory_link_openings")

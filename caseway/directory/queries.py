@@ -1,11 +1,12 @@
 """Directory reads that are more than an access helper: search, and what list and detail pages show.
 
 Search builds one SQL query: each filter is an uncorrelated ``pk IN (subquery)`` over a narrow
-link table (service terms, service-at-location, schedules...), which both SQLite and PostgreSQL
+link table (service terms, service-at-location, languages...), which both SQLite and PostgreSQL
 turn into a hash or index semi-join, so a filter costs one pass over its link table whatever the
-number of services. Only the category filter (descendants of the chosen terms, level by level)
-and the open-now filter (the UTC offsets in use) read something first: a fixed number of small
-queries per search.
+number of services. Open now reads the precomputed openings (schedules.py): after other filters,
+one index probe per service they leave (a correlated EXISTS); alone, the openings running now.
+Only the category filter (descendants of the chosen terms, one recursive query) reads something
+first.
 
 Confidential locations (safe shelters) take part in text search only for viewers who may see
 their details (``confidential_location_filter``): a search for a shelter's street must find
@@ -15,14 +16,12 @@ nothing for anyone outside the owning organization, not even a count.
 import datetime
 import time
 import uuid
-from collections import defaultdict, namedtuple
 from dataclasses import dataclass
 from functools import cache
 
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import Prefetch, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.signals import post_delete, post_save
 
 from caseway.directory.access import (
@@ -38,7 +37,7 @@ from caseway.directory.models import (
     AdminArea,
     Language,
     Location,
-    Schedule,
+    ScheduleOpening,
     Service,
     ServiceArea,
     ServiceAtLocation,
@@ -47,7 +46,7 @@ from caseway.directory.models import (
     Sex,
     TaxonomyTerm,
 )
-from caseway.directory.schedules import describe_schedule, is_open_at, open_schedules_sql
+from caseway.directory.schedules import describe_schedule, is_open_at, open_openings
 from caseway.directory.taxonomy import shipped_taxonomy
 
 MAX_SEARCH_WORDS = 8
@@ -67,16 +66,33 @@ def caseway_terms():
 
 
 def category_term_ids(codes) -> set:
-    """Ids of the Caseway terms with these codes and of all their descendants (any taxonomy)."""
-    found = set(caseway_terms().filter(code__in=list(codes)).values_list("id", flat=True))
-    frontier = set(found)
-    for _level in range(MAX_TAXONOMY_DEPTH):
-        if not frontier:
-            break
-        children = set(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
-        found |= children
-        frontier = children
-    return found
+    """Ids of the Caseway terms with these codes and of all their descendants (any taxonomy).
+
+    One recursive query rather than one per level (three for a top-level need): terms change at
+    any time (curation, imports), so they are read at each search.
+    """
+    codes = list(codes)
+    if not codes:
+        return set()
+    quote = connection.ops.quote_name
+    table = quote(TaxonomyTerm._meta.db_table)
+    fields = ("id", "code", "parent", "taxonomy_ref")
+    column = {name: quote(TaxonomyTerm._meta.get_field(name).column) for name in fields}
+    taxonomy = TaxonomyTerm._meta.get_field("taxonomy_ref").get_db_prep_value(caseway_taxonomy_id(), connection)
+    # Only table and column names from the model are formatted in; every value is a parameter.
+    # The depth bound ends a cycle in bad data as the level-by-level reading did.
+    sql = f"""
+        WITH RECURSIVE found(id, depth) AS (
+            SELECT {column["id"]}, 0 FROM {table}
+            WHERE {column["taxonomy_ref"]} = %s AND {column["code"]} IN ({", ".join(["%s"] * len(codes))})
+            UNION
+            SELECT child.{column["id"]}, found.depth + 1 FROM {table} child
+            JOIN found ON child.{column["parent"]} = found.id WHERE found.depth < %s
+        )
+        SELECT DISTINCT id FROM found"""  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [taxonomy, *codes, MAX_TAXONOMY_DEPTH])
+        return {value if isinstance(value, uuid.UUID) else uuid.UUID(value) for (value,) in cursor.fetchall()}
 
 
 def _services_at(locations) -> Q:
@@ -110,15 +126,21 @@ def _text_filter(word: str, membership_or_none) -> Q:
 
 
 def _area_filter(area: AdminArea) -> Q:
-    """Services with a location inside ``area``, or a service area inside it or covering it."""
+    """Services with a location inside ``area``, or a service area inside it or covering it.
+
+    One ``IN`` over a UNION rather than three ORed: a single list of a few hundred services at
+    most, which SQLite can start the search from.
+    """
     inside = AdminArea.objects.filter(Q(pk=area.pk) | Q(parent_id=area.pk) | Q(parent__parent_id=area.pk)).values("pk")
     # A service covering a whole region serves each of its districts too.
     covering = [ancestor.pk for ancestor in area.ancestors_and_self()]
     service_areas = ServiceArea.objects.filter(Q(admin_area__in=inside) | Q(admin_area_id__in=covering))
-    return (
-        _services_at(Location.objects.filter(admin_area__in=inside).values("pk"))
-        | Q(pk__in=service_areas.filter(service__isnull=False).values("service_id"))
-        | Q(pk__in=service_areas.filter(service_at_location__isnull=False).values("service_at_location__service_id"))
+    located = ServiceAtLocation.objects.filter(location__in=Location.objects.filter(admin_area__in=inside).values("pk"))
+    return Q(
+        pk__in=located.values("service_id").union(
+            service_areas.filter(service__isnull=False).values("service_id"),
+            service_areas.filter(service_at_location__isnull=False).values("service_at_location__service_id"),
+        )
     )
 
 
@@ -147,31 +169,18 @@ def _age_filter(age: int) -> Q:
     )
 
 
-def _open_services_sql(when: datetime.datetime) -> RawSQL:
-    """Ids of the services with an opening now: their own hours decide, else their locations' hours.
+def _open_filter(when: datetime.datetime, *, among_few: bool) -> Q:
+    """Active services with an opening running at ``when`` (their own hours, else their locations').
 
-    One pass over the schedule table, each schedule mapped to its service through whichever link
-    it has (service, service-at-location, or a location shared by the services there). Raw SQL:
-    see schedules.open_schedules_sql for why.
+    ``among_few``: other filters narrow the search down, so each service they leave is looked up in
+    its openings (a correlated EXISTS, by the service index). Otherwise the openings running now
+    are read once (an ``IN``: a day's worth of the time index, a seventh of the table). SQLite runs
+    each as written, and each is the faster one in its case; PostgreSQL plans both as a semi-join.
     """
-    quote = connection.ops.quote_name
-    schedules, links = quote(Schedule._meta.db_table), quote(ServiceAtLocation._meta.db_table)
-    condition, params = open_schedules_sql(when, alias="s")
-    # Only table and column names from the models are formatted in; every value is a parameter.
-    sql = f"""
-        SELECT COALESCE(s.service_id, own.service_id, shared.service_id) FROM {schedules} s
-        LEFT JOIN {links} own ON own.id = s.service_at_location_id
-        LEFT JOIN {links} shared ON shared.location_id = s.location_id
-            AND s.service_id IS NULL AND s.service_at_location_id IS NULL
-        WHERE {condition} AND (shared.service_id IS NULL OR shared.service_id NOT IN (
-            SELECT h.service_id FROM {schedules} h WHERE h.service_id IS NOT NULL
-            UNION SELECT l.service_id FROM {schedules} h JOIN {links} l ON l.id = h.service_at_location_id
-        ))"""  # noqa: S608
-    return RawSQL(sql, params)  # noqa: S611 (values are parameters, see above)
-
-
-def _open_filter(when: datetime.datetime) -> Q:
-    return Q(status=Service.Status.ACTIVE) & Q(pk__in=_open_services_sql(when))
+    running = ScheduleOpening.objects.filter(open_openings(when))
+    if among_few:
+        return Q(status=Service.Status.ACTIVE) & Q(Exists(running.filter(service_id=OuterRef("pk"))))
+    return Q(status=Service.Status.ACTIVE) & Q(pk__in=running.values("service_id"))
 
 
 def search_services(
@@ -216,8 +225,9 @@ def search_services(
         conditions &= Q(accepting_referrals=True)
     if capacity_available:
         conditions &= Q(pk__in=ServiceCapacity.objects.filter(available__gt=0).values("service_id"))
-    if open_now is not None:  # tests every schedule: search_results_page avoids it when it can
-        conditions &= _open_filter(open_now)
+    if open_now is not None:
+        narrowed = bool(text.split() or category_codes or area is not None or language or accessibility)
+        conditions &= _open_filter(open_now, among_few=narrowed)
     return services.filter(conditions).order_by("name", "pk")
 
 
@@ -225,14 +235,39 @@ def search_services(
 # What list pages show
 
 
-def with_listing_details(services):
-    """Prefetches what a result row shows, so a page of 25 costs the same queries as a page of 2."""
-    return services.select_related("organization").prefetch_related(
-        Prefetch("taxonomy_terms", queryset=TaxonomyTerm.objects.order_by("code", "name")),
-        Prefetch("service_at_locations", queryset=ServiceAtLocation.objects.select_related("location__admin_area")),
-        Prefetch("service_areas", queryset=ServiceArea.objects.select_related("admin_area")),
-        "capacities",
+@dataclass
+class _ListingParts:
+    categories: list
+    links: list  # ServiceAtLocation, with location and its area
+    service_areas: list
+
+
+def with_listing_details(services) -> list:
+    """The services of a queryset with what a result row shows: four queries, whatever their number.
+
+    Read by hand rather than with ``prefetch_related``, which builds a queryset per service and
+    relation (a third of the time of a page of 25). Of capacities a row shows only "at capacity":
+    two EXISTS on the row.
+    """
+    capacities = ServiceCapacity.objects.filter(service_id=OuterRef("pk"))
+    rows = list(
+        services.select_related("organization").annotate(
+            reports_capacity=Exists(capacities), has_places=Exists(capacities.filter(available__gt=0))
+        )
     )
+    parts = {row.pk: _ListingParts([], [], []) for row in rows}
+    if parts:
+        ids = list(parts)
+        categories = ServiceTerm.objects.filter(service_id__in=ids).select_related("taxonomy_term")
+        for link in categories.order_by("taxonomy_term__code", "taxonomy_term__name"):
+            parts[link.service_id].categories.append(link.taxonomy_term)
+        for link in ServiceAtLocation.objects.filter(service_id__in=ids).select_related("location__admin_area"):
+            parts[link.service_id].links.append(link)
+        for covered in ServiceArea.objects.filter(service_id__in=ids).select_related("admin_area"):
+            parts[covered.service_id].service_areas.append(covered)
+    for row in rows:
+        row.listing_parts = parts[row.pk]
+    return rows
 
 
 def _page_with_details(ids, page_number, per_page):
@@ -253,49 +288,6 @@ def list_page(services, page_number, *, per_page: int):
     return _page_with_details(services.values_list("pk", flat=True), page_number, per_page)
 
 
-# Up to this many candidates, "open now" is decided in Python from their schedules (three indexed
-# reads), instead of testing every schedule of the directory in SQL.
-OPEN_NOW_IN_PYTHON_UP_TO = 500
-_SCHEDULE_FIELDS = (
-    "freq",
-    "interval",
-    "count",
-    "byday",
-    "opens_at",
-    "closes_at",
-    "timezone",
-    "valid_from",
-    "valid_to",
-    "dtstart",
-    "until",
-)
-_ScheduleRow = namedtuple("_ScheduleRow", _SCHEDULE_FIELDS)
-
-
-def _open_among(candidates: list[tuple], when: datetime.datetime) -> set:
-    """Which of (id, status) ``candidates`` are open at ``when``, by the rule of ``service_is_open_at``."""
-    ids = [pk for pk, _status in candidates]
-    own, at_locations = defaultdict(list), defaultdict(list)
-    links = (
-        (own, Schedule.objects.filter(service_id__in=ids), "service_id"),
-        (own, Schedule.objects.filter(service_at_location__service_id__in=ids), "service_at_location__service_id"),
-        (
-            at_locations,
-            Schedule.objects.filter(location__service_at_locations__service_id__in=ids),
-            "location__service_at_locations__service_id",
-        ),
-    )
-    for hours, schedules, owner in links:
-        for row in schedules.values_list(owner, *_SCHEDULE_FIELDS):
-            hours[row[0]].append(_ScheduleRow(*row[1:]))
-    return {
-        pk
-        for pk, status in candidates
-        if status == Service.Status.ACTIVE
-        and any(is_open_at(schedule, when) for schedule in own.get(pk) or at_locations.get(pk, ()))
-    }
-
-
 def _given(value) -> bool:
     # Not ``bool(value)``: an age of 0 is a filter.
     return value is not None and value is not False and value not in ("", [], ())
@@ -305,23 +297,12 @@ def search_results_page(*, membership_or_none, page_number, per_page: int, **fil
     """One page of ``search_services(**filters)`` with listing details, the search evaluated once.
 
     A Paginator would run a filtered search twice (COUNT, then the page): the matching ids are
-    read once, in order, instead. "Open now" is the costliest filter in SQL (every schedule of the
-    directory is tested), so when the other filters leave few services it is decided in Python
-    from those services' schedules alone.
+    read once, in order, instead (one query, open now included).
     """
-    open_now = filters.pop("open_now", None)
     services = search_services(membership_or_none=membership_or_none, **filters)
-    if open_now is None and not any(_given(value) for value in filters.values()):
+    if not any(_given(value) for value in filters.values()):
         return list_page(services, page_number, per_page=per_page)
-    candidates = list(services.values_list("pk", "status"))
-    if open_now is None:
-        ids = [pk for pk, _status in candidates]
-    elif len(candidates) <= OPEN_NOW_IN_PYTHON_UP_TO:
-        open_ids = _open_among(candidates, open_now)
-        ids = [pk for pk, _status in candidates if pk in open_ids]
-    else:
-        ids = list(services.filter(_open_filter(open_now)).values_list("pk", flat=True))
-    return _page_with_details(ids, page_number, per_page)
+    return _page_with_details(list(services.values_list("pk", flat=True)), page_number, per_page)
 
 
 def is_at_capacity(capacities) -> bool:
@@ -341,17 +322,19 @@ class ServiceListing:
 
 
 def present_listing(service: Service, membership_or_none) -> ServiceListing:
-    locations = [link.location for link in service.service_at_locations.all()]
+    """``service`` as read by ``with_listing_details``."""
+    parts = service.listing_parts
+    locations = [link.location for link in parts.links]
     areas = []
     seen = [present_location_area(location, membership_or_none) for location in locations]
-    for area in seen + [covered.admin_area for covered in service.service_areas.all()]:
+    for area in seen + [covered.admin_area for covered in parts.service_areas]:
         if area is not None and area not in areas:
             areas.append(area)
     return ServiceListing(
         service=service,
-        categories=list(service.taxonomy_terms.all()),
+        categories=parts.categories,
         areas=areas,
-        at_capacity=is_at_capacity(list(service.capacities.all())),
+        at_capacity=service.reports_capacity and not service.has_places,  # is_at_capacity, in SQL
         has_confidential_location=any(location.is_confidential for location in locations),
     )
 
@@ -457,7 +440,12 @@ def service_details(service: Service, membership_or_none, *, when: datetime.date
     for link in service.service_at_locations.all():
         view = present_location(link.location, membership_or_none)
         own_hours += list(link.schedules.all())
-        location_hours += list(link.location.schedules.all())
+        # The filter's rule: a location's hours are its schedules that belong to no service.
+        location_hours += [
+            schedule
+            for schedule in link.location.schedules.all()
+            if schedule.service_id is None and schedule.service_at_location_id is None
+        ]
         # A shelter's opening hours are a detail of the place: shown only to those who see the place.
         shown_hours = list(link.schedules.all()) + ([] if view.redacted else list(link.location.schedules.all()))
         locations.append(LocationDetails(view=view, hours=shown_hours))

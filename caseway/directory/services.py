@@ -33,7 +33,7 @@ from caseway.directory.models import (
     Unit,
 )
 from caseway.directory.queries import caseway_taxonomy_id, caseway_terms, forget_choice_lists
-from caseway.directory.schedules import DAY_CODES, WEEKLY
+from caseway.directory.schedules import DAY_CODES, WEEKLY, refresh_openings
 from caseway.directory.taxonomy import TRANSLATED_LANGUAGES, shipped_taxonomy, term_id
 from caseway.orgs.permissions import Action
 
@@ -180,6 +180,7 @@ def _set_locations(service, location_ids) -> bool:
     ServiceAtLocation.objects.bulk_create(
         ServiceAtLocation(service=service, location_id=location) for location in sorted(location_ids - current, key=str)
     )
+    refresh_openings([service.pk])  # its locations' hours may be its hours now, or no longer
     return True
 
 
@@ -358,6 +359,7 @@ def service_hours_set(
         )
         for (opens, closes), days in days_by_hours.items()
     )
+    refresh_openings([service.pk])
     service.last_modified = timezone.now()
     service.save(update_fields=["last_modified"])
     audit.record(

@@ -6,10 +6,21 @@ from decimal import Decimal
 import pytest
 from django.test import override_settings
 
-from caseway.directory import queries
-from caseway.directory.models import Accessibility, Schedule, Service, ServiceArea, ServiceAtLocation, Sex
+from caseway.directory import queries, services
+from caseway.directory.models import (
+    Accessibility,
+    Schedule,
+    Service,
+    ServiceArea,
+    ServiceAtLocation,
+    Sex,
+    Taxonomy,
+    TaxonomyTerm,
+)
 from caseway.directory.queries import category_term_ids, search_results_page, search_services
+from caseway.directory.schedules import refresh_openings
 from caseway.directory.services import taxonomy_term_create
+from caseway.directory.tests import test_hsds_import as package
 from caseway.directory.tests.factories import (
     AddressFactory,
     Admin1Factory,
@@ -112,6 +123,21 @@ def test_a_local_term_under_a_category_is_found_with_it(membership, personas):
 
     assert found(membership, category_codes=["health"]) == {service}
     assert dental.pk in category_term_ids(["health"])
+
+
+def test_a_category_reaches_terms_of_other_taxonomies_below_it_and_stops_at_a_cycle():
+    imported = Taxonomy.objects.create(name="Imported", description="An imported taxonomy.")
+    cmr = term("health.cmr")
+    child = TaxonomyTerm.objects.create(taxonomy_ref=imported, name="Clinics", description="", parent=cmr)
+    grandchild = TaxonomyTerm.objects.create(taxonomy_ref=imported, name="Mobile", description="", parent=child)
+    # Bad data: the top-level term under its own grandchild.
+    TaxonomyTerm.objects.filter(pk=term("health").pk).update(parent=grandchild)
+
+    found_ids = category_term_ids(["health"])
+
+    assert {term("health").pk, term("health.cmr").pk, child.pk, grandchild.pk} <= found_ids
+    assert term("legal").pk not in found_ids
+    assert category_term_ids(["health.cmr"]) >= {child.pk, grandchild.pk}
 
 
 def test_an_unknown_category_matches_nothing(membership):
@@ -273,19 +299,86 @@ def _open_now_scenario():
     return expected_open, expected_closed
 
 
-@pytest.mark.parametrize("decided_in_python_up_to", [0, 500], ids=["in-sql", "in-python"])
+# Alone, open now reads the openings running now; after a narrowing filter, each service's own.
+@pytest.mark.parametrize("text", ["", "fictional"], ids=["open-now-alone", "after-a-narrowing-filter"])
 @override_settings(TIME_ZONE="UTC")
-def test_the_results_page_decides_open_now_alike_in_sql_and_python(monkeypatch, membership, decided_in_python_up_to):
-    monkeypatch.setattr(queries, "OPEN_NOW_IN_PYTHON_UP_TO", decided_in_python_up_to)
+def test_the_results_page_and_the_service_page_decide_open_now_alike(membership, text):
     expected_open, expected_closed = _open_now_scenario()
 
     page = queries.search_results_page(
-        membership_or_none=membership, page_number=1, per_page=25, open_now=MONDAY_10_UTC
+        membership_or_none=membership, page_number=1, per_page=25, open_now=MONDAY_10_UTC, text=text
     )
 
     assert set(page.object_list) == expected_open
-    assert found(membership, open_now=MONDAY_10_UTC) == expected_open
+    assert found(membership, open_now=MONDAY_10_UTC, text=text) == expected_open
     assert not set(page.object_list) & expected_closed
+    for service in expected_open | expected_closed:
+        details = queries.service_details(service, membership, when=MONDAY_10_UTC)
+        assert details["open_now"] is (service in expected_open), service
+
+
+@override_settings(TIME_ZONE="UTC")
+def test_open_now_follows_hours_saved_through_every_path(membership, personas):
+    """Bulk writes refresh the openings: the hours form, linking a location, an HSDS import."""
+    admin = personas.admin_a
+    admin_membership = admin.memberships.get()
+    with_hours = ServiceFactory(organization=personas.org_a)
+    services.service_hours_set(
+        actor=admin,
+        membership=admin_membership,
+        service=with_hours,
+        weekly_hours={"MO": (datetime.time(9), datetime.time(12))},
+    )
+    moved = ServiceFactory(organization=personas.org_a)
+    place = LocationFactory(organization=personas.org_a)
+    ScheduleFactory(location=place)
+
+    assert found(membership, open_now=MONDAY_10_UTC) == {with_hours}
+
+    services.service_update(actor=admin, membership=admin_membership, service=moved, values={}, location_ids=[place.pk])
+
+    assert found(membership, open_now=MONDAY_10_UTC) == {with_hours, moved}
+
+    services.service_hours_set(
+        actor=admin,
+        membership=admin_membership,
+        service=moved,
+        weekly_hours={"SA": (datetime.time(9), datetime.time(12))},
+    )
+
+    assert found(membership, open_now=MONDAY_10_UTC) == {with_hours}  # its own hours decide now
+
+    services.service_update(actor=admin, membership=admin_membership, service=moved, values={}, location_ids=[])
+    services.service_hours_set(actor=admin, membership=admin_membership, service=with_hours, weekly_hours={"MO": None})
+
+    assert found(membership, open_now=MONDAY_10_UTC) == set()
+    assert refresh_openings() == (0, 0)  # nothing was left behind
+
+
+@override_settings(TIME_ZONE="UTC")
+def test_open_now_follows_an_hsds_import_of_hours(membership):
+    schedule_id = "d0000000-0000-4000-8000-000000000003"
+    weekday_mornings = {
+        "id": schedule_id,
+        "service_id": package.SERVICE_ID,
+        "freq": "WEEKLY",
+        "byday": "MO,TU,WE,TH,FR",
+        "opens_at": "09:00",
+        "closes_at": "12:00",
+        "timezone": "0",
+    }
+    files = package.valid_files(**{"schedules.csv": package.table("schedule", rows=[weekday_mornings])})
+
+    assert package.run(files).ok
+    imported = Service.objects.get(pk=package.SERVICE_ID)
+    assert found(membership, open_now=MONDAY_10_UTC) == {imported}
+
+    weekends = weekday_mornings | {"byday": "SA,SU"}
+    files = package.valid_files(**{"schedules.csv": package.table("schedule", rows=[weekends])})
+
+    assert package.run(files).ok
+    assert found(membership, open_now=MONDAY_10_UTC) == set()
+    assert refresh_openings() == (0, 0)
 
 
 def test_the_results_page_treats_age_zero_as_a_filter(membership):
