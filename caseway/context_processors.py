@@ -10,6 +10,7 @@ NAVIGATION = [
     ("clients:client_list", _("Clients"), Action.VIEW_PERSONAL_DATA),
     ("clients:intake_list", _("Intake"), Action.REGISTER_CLIENTS),
     ("clients:erasure_list", _("Erasure"), Action.ERASE_CLIENTS),
+    ("agreements:list", _("Data-sharing agreements"), Action.MANAGE_AGREEMENTS),
     ("directory:search", _("Directory"), None),
     ("directory:manage_services", _("Our services"), Action.MANAGE_SERVICES),
     ("directory:taxonomy", _("Need categories"), Action.CURATE_DIRECTORY),
