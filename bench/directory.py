@@ -276,16 +276,20 @@ def build(total: int, *, analyze: bool = False) -> dict:
 
 
 def _analyze(always: bool):
-    """Planner statistics as production has them.
+    """Planner statistics (and, on PostgreSQL, the visibility map) as production has them.
 
-    PostgreSQL's autovacuum analyzes a table soon after a bulk load, so the bench does too. Nothing
-    in Caseway runs ANALYZE (or ``PRAGMA optimize``) on SQLite, so there the planner has no
-    statistics unless --analyze asks for them (see docs/PERFORMANCE.md: with them, one open-now
-    plan turns into a full scan per row).
+    PostgreSQL's autovacuum vacuums and analyzes a table soon after a bulk load (PostgreSQL 13 and
+    later vacuum after inserts too), so the bench runs VACUUM ANALYZE: without the visibility map
+    an index-only scan is not one. Nothing in Caseway runs ANALYZE (or ``PRAGMA optimize``) on
+    SQLite, so there the planner has no statistics unless --analyze asks for them (see
+    docs/PERFORMANCE.md: with them, one earlier open-now plan turned into a full scan per row).
     """
     from django.db import connection
 
-    if connection.vendor == "postgresql" or always:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    elif always:
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
 
@@ -357,14 +361,12 @@ def _measure(label, paths, client, repeat):
 
 
 def _search_page(membership, filters, page_size=25):
-    """What a search page costs the database without HTML: count, one page, listing details."""
-    from caseway.directory.queries import present_listing, search_services, with_listing_details
+    """What a search page costs without HTML: the search as the page runs it, with listing details."""
+    from caseway.directory.queries import present_listing, search_results_page
 
-    services = search_services(membership_or_none=membership, **filters)
-    count = services.count()
-    page = with_listing_details(services[:page_size])
-    listings = [present_listing(service, membership) for service in page]
-    return count, listings
+    page = search_results_page(membership_or_none=membership, page_number=1, per_page=page_size, **filters)
+    listings = [present_listing(service, membership) for service in page.object_list]
+    return page.paginator.count, listings
 
 
 def _measure_function(label, calls, repeat):
@@ -470,12 +472,28 @@ def _phases(membership, query_string: str, repeat: int = 9):
         print(f"  {label:<52} {_median_ms(function, repeat):>8.1f}")
 
 
+def _profile(client, paths):
+    """cProfile over the staff search requests: the functions with the most cumulative time."""
+    import cProfile
+    import pstats
+
+    profiler = cProfile.Profile()
+    profiler.enable()
+    for path in paths:
+        client.get(path)
+    profiler.disable()
+    print(f"\nProfile of {len(paths)} staff searches (cumulative):")
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("cumulative").print_stats("caseway/", 40)
+    pstats.Stats(profiler, stream=sys.stdout).sort_stats("tottime").print_stats(25)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--explain", action="store_true", help="print the slowest queries and their plans")
     parser.add_argument("--analyze", action="store_true", help="on SQLite too, run ANALYZE after loading")
+    parser.add_argument("--profile", action="store_true", help="print where the staff search spends its CPU")
     arguments = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as var_dir, _fresh_database():
@@ -608,6 +626,8 @@ def _run(arguments, data, build_seconds):
     print("\nexamples:")
     for row in results:
         print(f"  {row['label']}: {row['example']}")
+    if arguments.profile and _exists("/directory/"):
+        _profile(staff, ["/directory/?" + urlencode(_staff_query(combo)) for combo in headline])
     if arguments.explain:
         if _exists("/directory/"):
             path = "/directory/?" + urlencode(_staff_query(headline[0]))

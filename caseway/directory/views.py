@@ -30,6 +30,7 @@ from caseway.directory.forms import (
 from caseway.directory.models import Schedule, ServiceCapacity, TaxonomyTerm
 from caseway.directory.schedules import WEEKLY
 from caseway.lib.access import authenticated, object_scoped, role_required
+from caseway.lib.urls import row_url
 from caseway.orgs.access import visible_organizations
 from caseway.orgs.models import Organization
 from caseway.orgs.permissions import Action
@@ -56,9 +57,16 @@ def add_form_errors(form, error: ValidationError):
             form.add_error(None, message)
 
 
-def with_listings(page, membership_or_none):
-    """What each result row may show of its service to this viewer."""
-    page.listings = [queries.present_listing(service, membership_or_none) for service in page.object_list]
+def with_listings(page, membership_or_none, *, detail_view: str):
+    """What each result row may show of its service to this viewer, with its links."""
+    service_url = row_url(detail_view)
+    organization_url = row_url("directory:organization_detail") if membership_or_none is not None else None
+    page.listings = []
+    for service in page.object_list:
+        listing = queries.present_listing(service, membership_or_none)
+        listing.url = service_url(service.pk)
+        listing.organization_url = organization_url(service.organization_id) if organization_url else ""
+        page.listings.append(listing)
     return page
 
 
@@ -80,7 +88,8 @@ def run_search(request, *, membership_or_none, public: bool):
         per_page=RESULTS_PER_PAGE,
         **(form.search_arguments() if form.is_bound else {}),
     )
-    return form, with_listings(page, membership_or_none)
+    detail_view = "public_directory:service_detail" if public else "directory:service_detail"
+    return form, with_listings(page, membership_or_none, detail_view=detail_view)
 
 
 @authenticated
@@ -115,7 +124,9 @@ def organization_detail(request, pk):
         raise Http404 from None
     services = access.directory_services(request.membership).filter(organization=organization).order_by("name", "pk")
     page = with_listings(
-        queries.list_page(services, request.GET.get("page"), per_page=RESULTS_PER_PAGE), request.membership
+        queries.list_page(services, request.GET.get("page"), per_page=RESULTS_PER_PAGE),
+        request.membership,
+        detail_view="directory:service_detail",
     )
     return render(request, "directory/organization_detail.html", {"organization": organization, "page": page})
 
