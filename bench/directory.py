@@ -323,6 +323,26 @@ def _exists(path: str) -> bool:
     return True
 
 
+def _calibration_ms() -> float:
+    """Median time of a fixed pure-Python workload: how fast this (virtual) machine is right now.
+
+    The same code measured twice an hour apart on a shared 2-CPU virtual machine differed by half;
+    results are comparable only between runs whose calibration agrees.
+    """
+    import hashlib
+
+    def workload():
+        started = time.perf_counter()
+        digest = b""
+        for number in range(20_000):
+            digest = hashlib.sha256(digest + str(number).encode()).digest()
+        text = " ".join(str(number) for number in range(20_000))
+        sorted(text.split(), key=len)
+        return (time.perf_counter() - started) * 1000
+
+    return statistics.median(workload() for _ in range(9))
+
+
 def _percentiles(samples):
     samples = sorted(samples)
     return statistics.median(samples), samples[max(int(len(samples) * 0.95) - 1, 0)]
@@ -448,12 +468,8 @@ def _phases(membership, query_string: str, repeat: int = 9):
     def compiled():
         return str(queries.search_services(membership_or_none=membership, **arguments).query)
 
-    def count():
-        return queries.search_services(membership_or_none=membership, **arguments).count()
-
-    def page():
-        services = queries.search_services(membership_or_none=membership, **arguments)
-        return queries.with_listing_details(services[:25])
+    def results():
+        return queries.search_results_page(membership_or_none=membership, page_number=1, per_page=25, **arguments)
 
     pieces = [("search form (choices: terms, areas, languages)", form)]
     # The pages' helpers move as they are tuned: measure the ones that exist.
@@ -464,8 +480,7 @@ def _phases(membership, query_string: str, repeat: int = 9):
         pieces.append(("  of which AreaChoices()", forms.AreaChoices))
     pieces += [
         ("build + compile the search SQL, no database", compiled),
-        ("count (compile + run)", count),
-        ("page of 25 + prefetches (compile + run)", page),
+        ("search_results_page(): matching ids, page of 25 with details", results),
     ]
     print(f"\nWhere GET /directory/?{query_string} spends its time (median of {repeat}, ms):")
     for label, function in pieces:
@@ -575,6 +590,7 @@ def _run(arguments, data, build_seconds):
     print(f"refresh_openings() of the bulk-created services: {data['openings_seconds'] * 1000:.0f} ms")
 
     print("load average (1, 5, 15 min) before the requests: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    print(f"machine speed before: {_calibration_ms():.1f} ms for a fixed Python workload (lower is faster)")
     results = []
     headline = filters(repeat)
     if _exists("/directory/"):
@@ -623,6 +639,7 @@ def _run(arguments, data, build_seconds):
             f" {row['gzip']:>8}  {','.join(map(str, row['statuses']))}{flag}"
         )
     print("load average (1, 5, 15 min) after the requests: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
+    print(f"machine speed after: {_calibration_ms():.1f} ms for the same workload")
     print("\nexamples:")
     for row in results:
         print(f"  {row['label']}: {row['example']}")
