@@ -21,7 +21,7 @@ from caseway.orgs.agreements import allowed_categories
 from caseway.orgs.categories import SharingPurpose
 from caseway.orgs.permissions import Action, Role
 from caseway.referrals import gate, package
-from caseway.referrals.models import Referral, Status
+from caseway.referrals.models import Referral, ReferralAlert, Status
 from caseway.referrals.transitions import RECEIVER, SENDER
 
 # While these, the receiver may see the package; after a decline, a withdrawal or a revocation
@@ -53,6 +53,37 @@ def visible_referrals(membership):
         Referral.objects.select_related("client", "from_organization", "to_organization", "to_service", "from_case")
         .filter(sent | received)
         .filter(client__erased_at__isnull=True)
+    )
+
+
+def inbox_referrals(membership):
+    """What ``membership``'s organization received (from sending on: never another's drafts)."""
+    if not _may_see_personal_data(membership):
+        return Referral.objects.none()
+    return visible_referrals(membership).filter(to_organization_id=membership.organization_id)
+
+
+def outbox_referrals(membership):
+    """What ``membership``'s organization sent or drafted."""
+    if not _may_see_personal_data(membership):
+        return Referral.objects.none()
+    return visible_referrals(membership).filter(from_organization_id=membership.organization_id)
+
+
+def visible_alerts(membership):
+    """Open escalation alerts for ``membership``: its own, its organization's staff's, and as a
+    supervisor every one of its organization (see ``ReferralAlert``)."""
+    if not _may_see_personal_data(membership):
+        return ReferralAlert.objects.none()
+    for_me = Q(assigned_to_id=membership.user_id)
+    for_me |= Q(audience=ReferralAlert.Audience.STAFF)
+    if membership.allows(Action.SUPERVISE_CASES):
+        for_me |= Q(audience__in=(ReferralAlert.Audience.SUPERVISORS, ReferralAlert.Audience.SENDER))
+    return (
+        ReferralAlert.objects.filter(organization_id=membership.organization_id)
+        .filter(resolved_at__isnull=True)
+        .filter(referral__client__erased_at__isnull=True)
+        .filter(for_me)
     )
 
 

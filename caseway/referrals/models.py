@@ -26,6 +26,9 @@ class Urgency(models.TextChoices):
 
 # Hours to answer, per urgency, unless the network configures otherwise (ResponseDeadline rows).
 DEFAULT_RESPONSE_HOURS = {Urgency.EMERGENCY: 2, Urgency.HIGH: 24, Urgency.NORMAL: 72}
+# Hours after the receiver's supervisors were alerted of an unanswered referral before the
+# sender is told, per urgency, unless the network configures otherwise.
+DEFAULT_SENDER_NOTICE_HOURS = {Urgency.EMERGENCY: 1, Urgency.HIGH: 12, Urgency.NORMAL: 24}
 
 
 class Status(models.TextChoices):
@@ -64,10 +67,21 @@ class Outcome(models.TextChoices):
 
 
 class ResponseDeadline(models.Model):
-    """The network's answer time for one urgency (defaults: emergency 2 h, high 24 h, normal 72 h)."""
+    """The network's answer time for one urgency (defaults: emergency 2 h, high 24 h, normal 72 h).
+
+    One deployment is one network, so one row per urgency. Past the answer time the receiver's
+    supervisors are alerted; ``sender_notice_hours`` later (defaults: 1 h, 12 h, 24 h) the sender
+    is told.
+    """
 
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, unique=True)
     hours = models.PositiveIntegerField(_("hours to answer"))
+    sender_notice_hours = models.PositiveIntegerField(
+        _("hours before the sender is told"),
+        null=True,
+        blank=True,
+        help_text=_("After the receiver's supervisors were alerted; empty: the default for the urgency."),
+    )
 
     def __str__(self):
         return f"{self.urgency}: {self.hours} h"
@@ -154,6 +168,7 @@ class Referral(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     # 0: not escalated; 1: the receiver's supervisors alerted; 2: the sender told.
     escalation_level = models.PositiveSmallIntegerField(default=0)
+    escalated_at = models.DateTimeField(null=True, blank=True)  # when the last level was reached
 
     decline_reason = models.CharField(max_length=20, choices=DeclineReason.choices, blank=True)
     # The receiver's words on a decline (required with "other"): may describe the client, so encrypted.
@@ -196,6 +211,39 @@ class ReferralEvent(models.Model):
 
     def __str__(self):
         return f"{self.referral_id}: {self.from_status} → {self.to_status}"
+
+
+class ReferralAlert(models.Model):
+    """An unanswered referral brought to someone's attention (``escalation.py``), one per level.
+
+    Level 1 goes to the receiving organization's supervisors, level 2 to the person who sent it
+    (and the sending organization's supervisors). With nobody in that role, to the organization's
+    staff who handle referrals: never to nobody. It carries no text: the page words it from the
+    referral (client code, organizations, times), so it says nothing a reader may not see. It
+    stays open until the referral is answered, withdrawn or stopped.
+    """
+
+    class Audience(models.TextChoices):
+        SUPERVISORS = "supervisors", _("Supervisors")
+        SENDER = "sender", _("The person who sent it")
+        STAFF = "staff", _("Everyone handling referrals")
+
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="alerts")
+    level = models.PositiveSmallIntegerField()
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=12, choices=Audience.choices)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referral", "level"], name="referrals_alert_once_per_level")]
+        indexes = [models.Index(fields=["organization", "resolved_at"], name="referrals_alert_open")]
+
+    def __str__(self):
+        return f"level {self.level} alert on {self.referral_id}"
 
 
 class ExternalLink(models.Model):

@@ -24,7 +24,7 @@ from caseway.clients.models import Case, CaseStatus, DataCategory
 from caseway.directory.models import Service
 from caseway.orgs.models import Membership, Organization
 from caseway.orgs.permissions import ROLE_ACTIONS, Action, Role
-from caseway.referrals import access, gate, package, transitions
+from caseway.referrals import access, escalation, gate, package, transitions
 from caseway.referrals.models import (
     DEFAULT_RESPONSE_HOURS,
     DeclineReason,
@@ -92,6 +92,8 @@ def _move(referral, target, side, *, actor, membership, changes=None, code="", r
         fields.append("closed_at")
     referral.save(update_fields=fields)
     _event(referral, previous, target, actor=actor, membership=membership, at=now, code=code)
+    if previous in transitions.AWAITING_ANSWER and target not in transitions.AWAITING_ANSWER:
+        escalation.resolve_alerts(referral, at=now)
     audit.record(
         actor,
         f"referrals.referral_{target}",
