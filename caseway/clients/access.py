@@ -121,6 +121,24 @@ def can_see_identity(membership, case, categories=None, *, page=None) -> bool:
     return has_broken_glass(membership, case, page=page)
 
 
+def can_see_contact(membership, case, categories=None, *, page=None) -> bool:
+    """Whether ``membership`` may see the client's phone, address and contact preferences on ``case``.
+
+    The contact category, and for a sensitive case the same people as identity (its team, or someone
+    who broke the glass): how to reach a survivor says as much as who they are.
+    """
+    if categories is None and page is not None:
+        categories = page.categories_of(membership, case)
+    categories = visible_categories(membership, case) if categories is None else categories
+    if DataCategory.CONTACT not in categories:
+        return False
+    if not case.is_sensitive:
+        return True
+    if is_on_case_team(membership, case):
+        return True
+    return has_broken_glass(membership, case, page=page)
+
+
 def display_name(membership, case, *, categories=None, page=None) -> str:
     """The client's name as a list or search result may show it: masked unless identity is visible.
 

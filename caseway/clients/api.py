@@ -57,17 +57,6 @@ def _api_validation_error(error: DjangoValidationError, prefix: str = "") -> exc
 # What a client looks like to an organization
 
 
-def may_see_contact(membership, case, categories, *, page=None) -> bool:
-    """Contact details: the contact category, and for a sensitive case the same people as identity."""
-    if DataCategory.CONTACT not in categories:
-        return False
-    if not case.is_sensitive:
-        return True
-    if access.is_on_case_team(membership, case):
-        return True
-    return access.has_broken_glass(membership, case, page=page)
-
-
 def client_payload(membership, case: Case, *, page=None) -> dict:
     """The client of ``case`` as ``membership`` may see it (decrypts only what is shown)."""
     client = case.client
@@ -76,7 +65,7 @@ def client_payload(membership, case: Case, *, page=None) -> dict:
     else:
         categories = access.visible_categories(membership, case)
     shows_identity = access.can_see_identity(membership, case, categories, page=page)
-    shows_contact = may_see_contact(membership, case, categories, page=page)
+    shows_contact = access.can_see_contact(membership, case, categories, page=page)
     return {
         "id": client.pk,
         "code": client.code,
@@ -530,7 +519,7 @@ class ClientDetail(ClientApiMixin, APIView):
 def consent_payloads(membership, case, answers) -> list[dict]:
     # A status needs every answer to the same question, shown or not (a newer one may replace it).
     every_answer = list(Consent.objects.filter(client_id=case.client_id))
-    shows_contact = DataCategory.CONTACT in access.visible_categories(membership, case)
+    shows_contact = access.can_see_contact(membership, case)
     now = timezone.now()
     return [
         consent_payload(membership, answer, every_answer, shows_contact=shows_contact, at=now) for answer in answers

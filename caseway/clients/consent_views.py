@@ -45,7 +45,7 @@ def consent_list(request, client_pk):
         )
     )
     now = timezone.now()
-    shows_contact = DataCategory.CONTACT in access.visible_categories(request.membership, case)
+    shows_contact = access.can_see_contact(request.membership, case)
     rows = [
         {
             "consent": answer,

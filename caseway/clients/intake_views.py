@@ -283,10 +283,8 @@ def _duplicates(request, draft):
         decision = form.cleaned_data["decision"] if found.elsewhere else "new"
         _save(request, draft, intake.DUPLICATES, {"shown": found.found, "decision": decision}, intake.NEEDS)
         return redirect(step_url(draft, intake.NEEDS))
-    own = [{"case": case, "name": access.display_name(request.membership, case)} for case in found.own_cases]
-    return _render_step(
-        request, draft, intake.DUPLICATES, "duplicates", {"form": form, "own": own, "elsewhere": found.elsewhere}
-    )
+    context = {"form": form, "own": found.own, "withheld_here": found.withheld_here, "elsewhere": found.elsewhere}
+    return _render_step(request, draft, intake.DUPLICATES, "duplicates", context)
 
 
 def _assessment(request, draft, step):

@@ -129,22 +129,12 @@ def _identity_rows(client, names):
     return rows, shown
 
 
-def _sees_sensitive(membership, case) -> bool:
-    """Past the sensitive-case mask (the team, or someone who broke the glass); consent still applies."""
-    if not case.is_sensitive:
-        return True
-    if access.is_on_case_team(membership, case):
-        return True
-    return access.has_broken_glass(membership, case)
-
-
 def _case_context(request, case, *, break_glass_form=None):
     membership = request.membership
     client = case.client
     categories = access.visible_categories(membership, case)
-    past_mask = _sees_sensitive(membership, case)
     identity_visible = access.can_see_identity(membership, case, categories)
-    contact_visible = DataCategory.CONTACT in categories and past_mask
+    contact_visible = access.can_see_contact(membership, case, categories)
     identity_rows, shown = _identity_rows(client, IDENTITY_SHOWN) if identity_visible else ([], [])
     contact_rows, contact_shown = _identity_rows(client, CONTACT_SHOWN) if contact_visible else ([], [])
     if shown or contact_shown:
@@ -156,9 +146,9 @@ def _case_context(request, case, *, break_glass_form=None):
             organization=membership.organization_id,
             request=request,
         )
-    may_break_glass = case.is_sensitive and DataCategory.IDENTITY in categories and not past_mask
+    may_break_glass = case.is_sensitive and DataCategory.IDENTITY in categories and not identity_visible
     opened = None
-    if case.is_sensitive and past_mask and not access.is_on_case_team(membership, case):
+    if case.is_sensitive and not access.is_on_case_team(membership, case):
         opened = (
             BreakGlassAccess.objects.filter(case=case, user=request.user, expires_at__gt=timezone.now())
             .order_by("-expires_at")

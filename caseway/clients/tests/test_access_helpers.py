@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from caseway.clients import access
-from caseway.clients.models import ConsentPurpose
+from caseway.clients.models import BreakGlassAccess, Case, ConsentPurpose
 from caseway.clients.tests.factories import a_case, give_consent
 
 
@@ -30,3 +30,24 @@ def test_it_holds_a_consent_in_force_before_its_revocation_and_not_after(persona
     assert answer.is_in_force(revoked_at - datetime.timedelta(seconds=1))
     assert not answer.is_in_force(revoked_at)
     assert not answer.is_in_force()
+
+
+def test_contact_of_a_sensitive_case_is_for_its_team_and_break_glass_only(personas):
+    case = a_case(personas.supervisor_a.memberships.get(), sensitive=True)
+    outside = personas.caseworker_a.memberships.get()
+    assert access.can_see_contact(personas.supervisor_a.memberships.get(), case)
+    assert not access.can_see_contact(outside, case)
+    assert access.can_see_contact(outside, case, frozenset()) is False
+    Case.objects.filter(pk=case.pk).update(sensitivity=Case.Sensitivity.STANDARD)
+    case.refresh_from_db()
+    assert access.can_see_contact(outside, case)
+    Case.objects.filter(pk=case.pk).update(sensitivity=Case.Sensitivity.SENSITIVE)
+    case.refresh_from_db()
+    BreakGlassAccess.objects.create(
+        case=case,
+        user=personas.caseworker_a,
+        reason="The team cannot be reached and the client is here.",
+        expires_at=timezone.now() + datetime.timedelta(minutes=5),
+    )
+    assert access.can_see_contact(outside, case)
+    assert access.can_see_contact(outside, case, page=access.page_access(outside, [case]))
