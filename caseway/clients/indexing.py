@@ -31,6 +31,32 @@ def name_words(*names: str) -> list[str]:
     return words
 
 
+# Words of one client that take part in pairs: more than any real name has, few enough that the
+# pairs stay a few dozen (12 words make 66).
+MAX_PAIR_WORDS = 12
+
+
+def pair_key(first: str, second: str) -> str:
+    """Two normalized name words, in either order, as one index value."""
+    return "\x1f".join(sorted((first, second)))
+
+
+def name_pair_keys(variants) -> set[str]:
+    """Every unordered pair of a client's name words: a search for several words is then exact lookups
+    of a few matches, not the intersection of each word's thousands (a common given name).
+
+    A word written twice in one name ("Maxamed Maxamed") pairs with itself; across names and
+    aliases, distinct words pair with each other, as the word index answers any of them.
+    """
+    keys = set()
+    for words in variants:
+        words = words[:MAX_PAIR_WORDS]
+        keys.update(pair_key(words[i], words[j]) for i in range(len(words)) for j in range(i + 1, len(words)))
+    distinct = sorted({word for words in variants for word in words})[:MAX_PAIR_WORDS]
+    keys.update(pair_key(distinct[i], distinct[j]) for i in range(len(distinct)) for j in range(i + 1, len(distinct)))
+    return keys
+
+
 def full_name_key(*names: str) -> str:
     return " ".join(sorted(name_words(*names)))
 
@@ -55,6 +81,9 @@ def identity_digests(
     names = [given_name or "", family_name or ""]
     for word in name_words(*names, *(aliases or ())):
         pairs.add((ClientIndex.Purpose.NAME_TOKEN, digest(ClientIndex.Purpose.NAME_TOKEN, word)))
+    variants = [name_words(*names), *(name_words(alias) for alias in aliases or ())]
+    for key in name_pair_keys([words for words in variants if words]):
+        pairs.add((ClientIndex.Purpose.NAME_PAIR, digest(ClientIndex.Purpose.NAME_PAIR, key)))
     for variant in [names, *([alias] for alias in aliases or ())]:
         key = full_name_key(*variant)
         if not key:

@@ -117,6 +117,7 @@ class ClientIndex(models.Model):
 
     class Purpose(models.TextChoices):
         NAME_TOKEN = "name_token"  # noqa: S105 - each word of every name and alias
+        NAME_PAIR = "name_pair"  # each unordered pair of name words: searches for several words
         FULL_NAME = "full_name"  # all words, sorted: word order does not matter
         NAME_BIRTH_DATE = "name_birth_date"  # full name + date of birth: the duplicate check
         PHONE = "phone"  # digits only, with and without the country code

@@ -65,6 +65,7 @@ class Search:
     kind: str
     code: str = ""
     digests: tuple = ()
+    purpose: str = ""  # of the digests, in ClientIndex
 
     @property
     def is_empty(self) -> bool:
@@ -114,27 +115,35 @@ def read_search(text: str) -> list[Search]:
     if _digits(text) >= PHONE_MIN_DIGITS and not _letters(text):
         key = indexing.phone_key(text)
         if key:
-            readings.append(Search(SearchKind.PHONE, digests=(indexing.digest(ClientIndex.Purpose.PHONE, key),)))
+            purpose = ClientIndex.Purpose.PHONE
+            readings.append(Search(SearchKind.PHONE, digests=(indexing.digest(purpose, key),), purpose=purpose))
         return readings
-    words = list(dict.fromkeys(indexing.name_words(text)))[:MAX_NAME_WORDS]
-    if words:
-        digests = tuple(indexing.digest(ClientIndex.Purpose.NAME_TOKEN, word) for word in words)
-        readings.append(Search(SearchKind.NAME, digests=digests))
+    words = indexing.name_words(text)[:MAX_NAME_WORDS]
+    if len(words) == 1:
+        purpose = ClientIndex.Purpose.NAME_TOKEN
+        readings.append(Search(SearchKind.NAME, digests=(indexing.digest(purpose, words[0]),), purpose=purpose))
+    elif words:
+        # Several words: the first paired with each other one. Every pair must be the client's, so
+        # every word is; and each pair is rare where each word alone may be very common.
+        purpose = ClientIndex.Purpose.NAME_PAIR
+        keys = dict.fromkeys(indexing.pair_key(words[0], word) for word in words[1:])
+        digests = tuple(indexing.digest(purpose, key) for key in keys)
+        readings.append(Search(SearchKind.NAME, digests=digests, purpose=purpose))
     return readings
 
 
 def matching_clients(search: Search):
-    """Ids of the clients (network-wide) with every word, or the phone, of ``search``: a subquery.
+    """Ids of the clients (network-wide) with every digest of ``search``: a subquery.
 
-    One IN per further word: every word must be one of the client's, in any order. The
-    (purpose, digest, client) unique index answers each without reading the table.
+    One IN per further digest (word pair, see ``read_search``): every word must be one of the
+    client's, in any order. The (purpose, digest, client) unique index answers each without reading
+    the table.
     """
-    purpose = ClientIndex.Purpose.PHONE if search.kind == SearchKind.PHONE else ClientIndex.Purpose.NAME_TOKEN
     first, *others = search.digests
-    clients = ClientIndex.objects.filter(purpose=purpose, digest=first)
+    clients = ClientIndex.objects.filter(purpose=search.purpose, digest=first)
     for digest in others:
         clients = clients.filter(
-            client_id__in=ClientIndex.objects.filter(purpose=purpose, digest=digest).values("client_id")
+            client_id__in=ClientIndex.objects.filter(purpose=search.purpose, digest=digest).values("client_id")
         )
     return clients.values_list("client_id", flat=True)
 

@@ -270,3 +270,49 @@ def test_it_finds_the_same_cases_when_a_name_is_too_common_for_a_list(personas, 
     assert found(client, "Amina") == as_list
     assert set(as_list) == set(cases)
     assert found(client, "amina number1") == [cases[1]]
+
+
+def test_several_words_are_looked_up_as_word_pairs(personas, amina):
+    readings = queries.read_search("Haddad Amina Fatouma")
+    assert [reading.purpose for reading in readings] == [ClientIndex.Purpose.NAME_PAIR]
+    assert len(readings[0].digests) == 2  # the first word with each other one
+    stored = set(
+        ClientIndex.objects.filter(client=amina.client, purpose=ClientIndex.Purpose.NAME_PAIR).values_list(
+            "digest", flat=True
+        )
+    )
+    assert set(readings[0].digests) <= stored
+
+
+def test_a_name_and_an_alias_pair_up(personas, login_as, amina):
+    assert found(login_as(personas.caseworker_a), "Mina Diallo") == [amina]
+
+
+def test_a_word_typed_twice_needs_a_name_with_it_twice(personas, login_as):
+    twice = case_at(personas.caseworker_a, given_name="Maxamed", family_name="Maxamed")
+    once = case_at(personas.caseworker_a, given_name="Maxamed", family_name="Cali")
+    client = login_as(personas.caseworker_a)
+    assert found(client, "maxamed maxamed") == [twice]
+    assert set(found(client, "Maxamed")) == {twice, once}
+    assert found(client, "Cali Maxamed") == [once]
+
+
+def test_an_alias_repeating_a_given_name_does_not_count_it_twice(personas, login_as):
+    case_at(personas.caseworker_a, given_name="Maxamed", family_name="Cali", aliases=["Maxamed"])
+    assert found(login_as(personas.caseworker_a), "Maxamed Maxamed") == []
+
+
+def test_the_migration_backfills_the_word_pairs_of_existing_clients(personas, login_as, amina):
+    import importlib
+    from types import SimpleNamespace
+
+    from django.db import connection
+
+    ClientIndex.objects.filter(purpose=ClientIndex.Purpose.NAME_PAIR).delete()
+    client = login_as(personas.caseworker_a)
+    assert found(client, "Amina Haddad") == []
+    migration = importlib.import_module("caseway.clients.migrations.0004_name_pair_index")
+    # RunPython reads only the schema editor's connection.
+    migration.add_name_pairs(None, SimpleNamespace(connection=connection))
+    assert found(client, "Amina Haddad") == [amina]
+    assert found(client, "diallo mina") == [amina]
