@@ -28,6 +28,7 @@ from django.utils.translation import gettext_lazy
 
 from caseway import audit
 from caseway.clients.models import AgeBand, Case, Consent, ConsentPurpose, ConsentWording, DataCategory
+from caseway.clients.services import check_contact_change
 from caseway.orgs.permissions import Action
 
 # Purposes whose answer is given to one named organization; the others are network-wide.
@@ -303,6 +304,19 @@ def _check_contact(errors, purpose, granted, contact_methods):
         errors["contact_methods"] = _("“Do not contact” cannot go with agreeing to be contacted.")
 
 
+def _check_contact_recorder(errors, purpose, membership, client):
+    """Contact preferences are changed only by someone who may see the client's identity and contact."""
+    if purpose != ConsentPurpose.CONTACT or "purpose" in errors:
+        return
+    case = Case.objects.filter(organization_id=membership.organization_id, client_id=client.pk).first()
+    if case is None:
+        return  # refused below: the organization holds no case for the client
+    try:
+        check_contact_change(membership, case)
+    except ValidationError as error:
+        errors["purpose"] = error.messages[0]
+
+
 def _check_giver(errors, client, given_by, caregiver_relationship):
     if given_by not in Consent.GivenBy.values:
         errors["given_by"] = _("Say who gave the answer.")
@@ -367,6 +381,7 @@ def consent_record(
     _check_recipient(errors, purpose, recipient, membership)
     _check_categories(errors, purpose, granted, categories)
     _check_contact(errors, purpose, granted, contact_methods)
+    _check_contact_recorder(errors, purpose, membership, client)
     _check_giver(errors, client, given_by, caregiver_relationship)
     _check_witness(errors, witness, membership)
     _check_answer(errors, granted, method, interpreter_language, expires_at)

@@ -28,7 +28,7 @@ from caseway.clients.records_forms import (
     IdentityForm,
     SensitivityForm,
 )
-from caseway.clients.services import client_update_identity
+from caseway.clients.services import CONTACT_NEEDS_IDENTITY, client_update_identity
 from caseway.lib.access import object_scoped, role_required
 from caseway.orgs.permissions import Action
 
@@ -188,6 +188,7 @@ def _case_context(request, case, *, break_glass_form=None):
         "pending_links": pending_links,
         "may_supervise": membership.allows(Action.SUPERVISE_CASES),
         "may_edit_identity": identity_visible,
+        "contact_edit_refusal": CONTACT_NEEDS_IDENTITY if contact_visible and not identity_visible else "",
     }
 
 
@@ -235,6 +236,10 @@ def identity_edit(request, pk):
     membership = request.membership
     categories = access.visible_categories(membership, case)
     if not access.can_see_identity(membership, case, categories):
+        if access.can_see_contact(membership, case, categories):
+            # Contact details are visible here but not who the client is: say why they cannot be changed.
+            context = {"case": case, "client": case.client, "form": None, "refusal": CONTACT_NEEDS_IDENTITY}
+            return render(request, "clients/records/identity_form.html", context, status=403)
         raise PermissionDenied
     shown = [category for category in (DataCategory.IDENTITY, DataCategory.CONTACT) if category in categories]
     form = IdentityForm(posted(request), client=case.client, categories=shown)

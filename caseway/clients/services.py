@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caseway import audit
 from caseway.clients import indexing
 from caseway.clients.models import AgeBand, Case, Client, ClientIndex
-from caseway.orgs.permissions import Action
+from caseway.orgs.permissions import Action, Role
 from caseway.vault.services import data_key_create
 
 IDENTITY_FIELDS = (
@@ -41,6 +42,20 @@ STATISTICAL_FIELDS = (
     "cares_for_children",
     "cares_for_others",
 )
+# Contact details: a phone number or an address is the way to a person, so it is changed only by
+# someone who may see who the client is (``access.can_see_identity``), never on contact alone.
+CONTACT_FIELDS = ("phone", "address")
+CONTACT_NEEDS_IDENTITY = gettext_lazy(
+    "Only someone who may see who the client is can change their contact details or contact preferences: "
+    "the client has not shared their identity with your organization, or the case is sensitive and you "
+    "are not on its team."
+)
+CONTACT_NOT_SHARED = gettext_lazy(
+    "The client has not agreed to share their contact details with your organization: they cannot be changed here."
+)
+# The roles whose member, registering a client, becomes the case's caseworker (a supervisor sees every
+# case anyway and is left free to assign it).
+REGISTERING_CASEWORKER_ROLES = (Role.CASEWORKER, Role.LEGAL_OFFICER)
 CODE_ATTEMPTS = 8
 
 
@@ -127,7 +142,7 @@ def client_register(
             organization_id=membership.organization_id,
             client=client,
             origin=Case.Origin.INTAKE,
-            caseworker=caseworker or (actor if membership.role == "caseworker" else None),
+            caseworker=caseworker or (actor if membership.role in REGISTERING_CASEWORKER_ROLES else None),
             sensitivity=sensitivity,
         )
         audit.record(
@@ -141,12 +156,38 @@ def client_register(
     return case
 
 
+def check_contact_change(membership, case: Case, categories=None) -> None:
+    """Raise a translated ``ValidationError`` unless ``membership`` may change ``case``'s contact details.
+
+    Contact details and contact preferences are changed only by someone who may see the client's
+    identity and contact details: never on contact alone (a referred organization the client did
+    not share their identity with; a sensitive case outside its team).
+    """
+    from caseway.clients import access
+
+    categories = access.visible_categories(membership, case) if categories is None else categories
+    if not access.can_see_identity(membership, case, categories):
+        raise ValidationError(str(CONTACT_NEEDS_IDENTITY), code="identity_not_visible")
+    if not access.can_see_contact(membership, case, categories):
+        raise ValidationError(str(CONTACT_NOT_SHARED), code="contact_not_shared")
+
+
 def client_update_identity(*, actor, membership, case: Case, values: dict, request=None) -> Client:
-    """Change identity or statistical fields of a client the actor's organization may see in full."""
-    from caseway.clients.access import can_see_identity
+    """Change identity, contact or statistical fields of a client whose identity the actor may see.
+
+    A change of contact details (phone, address) where the actor may not see the identity, or the
+    contact details, is refused with a translated ``ValidationError``; any other change there with
+    ``PermissionDenied``.
+    """
+    from caseway.clients.access import can_see_identity, visible_categories
 
     require(membership, Action.VIEW_PERSONAL_DATA)
-    if case.organization_id != membership.organization_id or not can_see_identity(membership, case):
+    if case.organization_id != membership.organization_id:
+        raise PermissionDenied
+    categories = visible_categories(membership, case)
+    if any(name in CONTACT_FIELDS for name in values):
+        check_contact_change(membership, case, categories)
+    if not can_see_identity(membership, case, categories):
         raise PermissionDenied
     unknown = set(values) - set(IDENTITY_FIELDS) - set(STATISTICAL_FIELDS)
     if unknown:
