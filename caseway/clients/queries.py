@@ -9,7 +9,7 @@ Only the names of the page of rows shown are ever decrypted, and only where
 ``access.display_name`` allows.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.paginator import Paginator
 from django.db.models import Case as Switch
@@ -50,6 +50,9 @@ LIST_COLUMNS = (
     "supervisor__display_name",
 )
 MATCH_LIST_LIMIT = 1000  # matching clients read into a list before the case query (see _matching)
+# More matches than anyone reads: the search asks for another name instead (a common given name
+# alone matches thousands, and each match must pass the access rules before it is counted).
+SEARCH_MATCH_CAP = 200
 
 
 class SearchKind:
@@ -66,6 +69,11 @@ class Search:
     code: str = ""
     digests: tuple = ()
     purpose: str = ""  # of the digests, in ClientIndex
+    too_many: bool = False  # more than SEARCH_MATCH_CAP cases matched: none are listed
+
+    @property
+    def match_cap(self) -> int:
+        return SEARCH_MATCH_CAP
 
     @property
     def is_empty(self) -> bool:
@@ -247,11 +255,15 @@ def search_cases(cases, text: str, *, membership):
     so few, and reading them unordered lets the database start from the blind-index match rather
     than walk the organization's cases in date order. A name or phone search keeps only cases
     whose identity (contact) the member may see. Text that reads as nothing matches nothing.
+    More than ``SEARCH_MATCH_CAP`` matches (counted before the access rules, so the number says
+    nothing about anyone) list nothing: the reading comes back with ``too_many`` set.
     """
     readings = read_search(text)
     reading, matches = None, []
     for reading in readings:
-        rows = _matching(cases, reading).order_by().values_list(*MATCH_FIELDS)
+        rows = list(_matching(cases, reading).order_by().values_list(*MATCH_FIELDS)[: SEARCH_MATCH_CAP + 1])
+        if len(rows) > SEARCH_MATCH_CAP:
+            return replace(reading, too_many=True), []
         matches = [_Match(*row, organization_id=membership.organization_id) for row in rows]
         if reading.kind in REVEALS:
             matches = _identifiable(membership, matches, REVEALS[reading.kind])

@@ -316,3 +316,25 @@ def test_the_migration_backfills_the_word_pairs_of_existing_clients(personas, lo
     migration.add_name_pairs(None, SimpleNamespace(connection=connection))
     assert found(client, "Amina Haddad") == [amina]
     assert found(client, "diallo mina") == [amina]
+
+
+def test_a_name_too_common_to_list_asks_for_another_name(personas, login_as, monkeypatch):
+    for number in range(3):
+        case_at(personas.caseworker_a, given_name="Amina", family_name=f"Number{number}")
+    monkeypatch.setattr(queries, "SEARCH_MATCH_CAP", 2)
+    response = login_as(personas.caseworker_a).get(list_url(q="Amina"))
+    assert response.context["rows"] == []
+    assert response.context["reading"].too_many
+    assert "More than 2 clients have this name" in response.content.decode()
+    assert "0 cases" not in response.content.decode()
+    response = login_as(personas.caseworker_a).get(list_url(q="Amina Number1"))
+    assert len(response.context["rows"]) == 1
+
+
+def test_a_name_at_the_cap_is_still_listed(personas, login_as, monkeypatch):
+    for number in range(2):
+        case_at(personas.caseworker_a, given_name="Amina", family_name=f"Number{number}")
+    monkeypatch.setattr(queries, "SEARCH_MATCH_CAP", 2)
+    response = login_as(personas.caseworker_a).get(list_url(q="Amina"))
+    assert len(response.context["rows"]) == 2
+    assert not response.context["reading"].too_many
