@@ -8,6 +8,7 @@ from caseway.orgs.permissions import Action
 NAVIGATION = [
     ("home", _("Home"), None),
     ("clients:client_list", _("Clients"), Action.VIEW_PERSONAL_DATA),
+    ("clients:alert_inbox", _("Alerts and tasks"), Action.VIEW_PERSONAL_DATA),
     ("clients:intake_list", _("Intake"), Action.REGISTER_CLIENTS),
     ("clients:erasure_list", _("Erasure"), Action.ERASE_CLIENTS),
     ("agreements:list", _("Data-sharing agreements"), Action.MANAGE_AGREEMENTS),

@@ -7,10 +7,13 @@ cases, only per ``access.can_see_identity``; every page that shows them writes a
 naming the fields shown.
 """
 
+from contextlib import suppress
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -19,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from caseway import audit
 from caseway.accounts.decorators import reauthentication_required
-from caseway.clients import access, codes, queries, records_services
+from caseway.clients import access, codes, queries, records_services, safety, scoring
 from caseway.clients.models import BreakGlassAccess, CaseAlert, DataCategory, LinkRequest
 from caseway.clients.records_forms import (
     AssignmentForm,
@@ -129,6 +132,29 @@ def _identity_rows(client, names):
     return rows, shown
 
 
+def _case_links(membership, case, categories, identity_visible) -> list[tuple[str, str]]:
+    """(url, label) of the case's other pages, only those ``membership`` may open.
+
+    The same conditions as those pages: assessments in a visible instrument category, the safety
+    plan and incidents with the risk category (``safety.may_see_risk``), the subject access export
+    with the identity (``export.require_export``). The referrals app (a floor above) is linked by
+    URL name only, when it is installed; its page answers to whoever may see the case.
+    """
+    links = []
+    if any(category in categories for category in scoring.CATEGORIES):
+        links.append((reverse("clients:assessment_list", kwargs={"pk": case.pk}), _("Assessments")))
+    if safety.may_see_risk(membership, case, categories):
+        links.append((reverse("clients:safety_plan", kwargs={"pk": case.pk}), _("Safety plan")))
+        links.append((reverse("clients:incident_list", kwargs={"pk": case.pk}), _("Incidents")))
+    with suppress(NoReverseMatch):
+        links.append((reverse("referrals:case_referrals", kwargs={"case_pk": case.pk}), _("Referrals")))
+    if identity_visible:
+        links.append(
+            (reverse("clients:subject_access_page", kwargs={"pk": case.client_id}), _("The client's data (export)"))
+        )
+    return links
+
+
 def _case_context(request, case, *, break_glass_form=None):
     membership = request.membership
     client = case.client
@@ -188,6 +214,7 @@ def _case_context(request, case, *, break_glass_form=None):
         "pending_links": pending_links,
         "may_supervise": membership.allows(Action.SUPERVISE_CASES),
         "may_edit_identity": identity_visible,
+        "links": _case_links(membership, case, categories, identity_visible),
         "contact_edit_refusal": CONTACT_NEEDS_IDENTITY if contact_visible and not identity_visible else "",
     }
 
@@ -339,8 +366,6 @@ def alert_resolve(request, pk):
         raise PermissionDenied
     records_services.alert_resolve(actor=request.user, membership=request.membership, alert=alert, request=request)
     messages.success(request, _("Marked as done."))
-    from django.urls import reverse
-
     return redirect(_safe_next(request, reverse("clients:case_detail", kwargs={"pk": alert.case_id})))
 
 
