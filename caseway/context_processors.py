@@ -11,6 +11,8 @@ NAVIGATION = [
     ("clients:alert_inbox", _("Alerts and tasks"), Action.VIEW_PERSONAL_DATA),
     ("clients:intake_list", _("Intake"), Action.REGISTER_CLIENTS),
     ("clients:erasure_list", _("Erasure"), Action.ERASE_CLIENTS),
+    ("referrals:inbox", _("Referral inbox"), Action.VIEW_PERSONAL_DATA),
+    ("referrals:outbox", _("Referral outbox"), Action.VIEW_PERSONAL_DATA),
     ("agreements:list", _("Data-sharing agreements"), Action.MANAGE_AGREEMENTS),
     ("directory:search", _("Directory"), None),
     ("directory:manage_services", _("Our services"), Action.MANAGE_SERVICES),

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from caseway.clients import access as client_access
 from caseway.clients import consent
-from caseway.clients.models import ConsentPurpose, DataCategory
+from caseway.clients.models import Client, ConsentPurpose, DataCategory
 from caseway.orgs.agreements import allowed_categories
 from caseway.orgs.categories import SharingPurpose
 from caseway.orgs.permissions import Action, Role
@@ -56,18 +56,24 @@ def visible_referrals(membership):
     )
 
 
+def _of_clients_not_erased(referrals):
+    """``visible_referrals``' erasure rule as a NOT IN over the few erased clients (no join to count)."""
+    return referrals.exclude(client_id__in=Client.objects.filter(erased_at__isnull=False).values("pk"))
+
+
 def inbox_referrals(membership):
-    """What ``membership``'s organization received (from sending on: never another's drafts)."""
+    """What ``membership``'s organization received: ``visible_referrals`` as the receiver (never a draft)."""
     if not _may_see_personal_data(membership):
         return Referral.objects.none()
-    return visible_referrals(membership).filter(to_organization_id=membership.organization_id)
+    received = Referral.objects.filter(to_organization_id=membership.organization_id).exclude(status=Status.DRAFT)
+    return _of_clients_not_erased(received)
 
 
 def outbox_referrals(membership):
-    """What ``membership``'s organization sent or drafted."""
+    """What ``membership``'s organization sent or drafted: ``visible_referrals`` as the sender."""
     if not _may_see_personal_data(membership):
         return Referral.objects.none()
-    return visible_referrals(membership).filter(from_organization_id=membership.organization_id)
+    return _of_clients_not_erased(Referral.objects.filter(from_organization_id=membership.organization_id))
 
 
 def visible_alerts(membership):

@@ -5,8 +5,10 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from caseway.clients.models import DataCategory
+from caseway.directory.forms import FastSelect
 from caseway.directory.models import Service, ServiceTerm
-from caseway.referrals.models import DeclineReason, Outcome, UnsuccessfulReason, Urgency
+from caseway.referrals.models import DeclineReason, Outcome, Status, UnsuccessfulReason, Urgency
+from caseway.referrals.queries import AWAITING, NOT_FINISHED, OUTBOX, BoxFilters
 from caseway.referrals.services import NOTE_MAX_LENGTH, OVERRIDE_REASON_MAX_LENGTH, REASON_MAX_LENGTH
 
 ALTERNATIVES_SHOWN = 100
@@ -129,3 +131,31 @@ class CompleteForm(forms.Form):
 
 class CloseUnsuccessfulForm(forms.Form):
     reason = forms.ChoiceField(label=_("Why"), choices=UnsuccessfulReason.choices, widget=forms.RadioSelect)
+
+
+class BoxFilterForm(forms.Form):
+    """The inbox's and outbox's filters (GET): status, urgency, overdue only."""
+
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=FastSelect)
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), required=False, choices=[("", _("Any urgency")), *Urgency.choices], widget=FastSelect
+    )
+    overdue = forms.BooleanField(label=_("Only overdue"), required=False)
+
+    def __init__(self, *args, box, **kwargs):
+        super().__init__(*args, **kwargs)
+        statuses = [(value, label) for value, label in Status.choices if box == OUTBOX or value != Status.DRAFT]
+        self.fields["status"].choices = [
+            ("", _("Any status")),
+            (AWAITING, _("Awaiting an answer")),
+            (NOT_FINISHED, _("Not finished")),
+            *statuses,
+        ]
+
+    def filters(self) -> BoxFilters:
+        if not self.is_bound:
+            return BoxFilters()
+        data = self.cleaned_data
+        return BoxFilters(
+            status=data.get("status") or "", urgency=data.get("urgency") or "", overdue=bool(data.get("overdue"))
+        )

@@ -188,6 +188,9 @@ class Referral(models.Model):
             models.Index(fields=["to_organization", "status", "due_at"], name="referrals_inbox"),
             models.Index(fields=["from_organization", "status", "sent_at"], name="referrals_outbox"),
             models.Index(fields=["status", "due_at"], name="referrals_due"),
+            # The finished part of the inbox and outbox, latest first (queries.Segments).
+            models.Index(fields=["to_organization", "-created_at"], name="referrals_inbox_history"),
+            models.Index(fields=["from_organization", "-created_at"], name="referrals_outbox_history"),
         ]
 
     def __str__(self):

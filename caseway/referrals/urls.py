@@ -5,6 +5,8 @@ from caseway.referrals import views
 app_name = "referrals"
 
 urlpatterns = [
+    path("inbox/", views.inbox, name="inbox"),
+    path("outbox/", views.outbox, name="outbox"),
     path("cases/<uuid:case_pk>/", views.case_referrals, name="case_referrals"),
     path("cases/<uuid:case_pk>/new/", views.referral_create, name="create"),
     path("<uuid:pk>/", views.referral_detail, name="detail"),

@@ -12,7 +12,9 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -22,10 +24,11 @@ from caseway.clients import access as client_access
 from caseway.clients import consent
 from caseway.clients.models import ConsentPurpose, DataCategory
 from caseway.directory.models import Service
-from caseway.lib.access import object_scoped
+from caseway.lib.access import object_scoped, role_required
 from caseway.orgs.permissions import Action
-from caseway.referrals import access, display, gate, services, transitions
+from caseway.referrals import access, display, escalation, gate, queries, services, transitions
 from caseway.referrals.forms import (
+    BoxFilterForm,
     CloseUnsuccessfulForm,
     CompleteForm,
     DeclineForm,
@@ -59,6 +62,8 @@ CODE_LABELS = {
     **dict(DeclineReason.choices),
     **dict(UnsuccessfulReason.choices),
     **dict(Outcome.choices),
+    escalation.RECEIVER_ALERTED: gettext_lazy("No answer in time: the receiver's supervisors were alerted"),
+    escalation.SENDER_TOLD: gettext_lazy("Still no answer: the sender was told"),
 }
 
 
@@ -406,3 +411,43 @@ def case_referrals(request, case_pk):
         )
         referral.outcome_label = Outcome(referral.outcome).label if referral.outcome else ""
     return render(request, "referrals/case_referrals.html", {"case": case, "referrals": referrals})
+
+
+# ---------------------------------------------------------------------------------------------
+# Inbox and outbox: every referral received or sent, the most urgent and overdue first
+
+
+def _box(request, box):
+    membership = request.membership
+    form = BoxFilterForm(request.GET or None, box=box)
+    now = timezone.now()
+    page, rows = None, []
+    if not form.is_bound or form.is_valid():
+        page = queries.box_page(
+            membership, box, form.filters(), request.GET.get("page"), now=now, per_page=queries.PER_PAGE
+        )
+        rows = queries.rows(page, box, now=now)
+    alerts, alert_count = queries.box_alerts(membership, box, now=now)
+    context = {
+        "box": box,
+        "form": form,
+        "page": page,
+        "rows": rows,
+        "alerts": alerts,
+        "alert_count": alert_count,
+        "action": reverse(f"referrals:{box}"),
+    }
+    template = "referrals/box.html#results" if request.headers.get("HX-Request") == "true" else "referrals/box.html"
+    response = render(request, template, context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@role_required(Action.VIEW_PERSONAL_DATA)
+def inbox(request):
+    return _box(request, queries.INBOX)
+
+
+@role_required(Action.VIEW_PERSONAL_DATA)
+def outbox(request):
+    return _box(request, queries.OUTBOX)
