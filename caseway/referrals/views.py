@@ -395,6 +395,17 @@ def referral_close_unsuccessful(request, pk):
 # A case's referrals (the feedback loop: every referral's status and outcome)
 
 
+def _answer_label(referral) -> str:
+    """What came back: the outcome, or why it was declined or closed (coded, never a note)."""
+    if referral.outcome:
+        return Outcome(referral.outcome).label
+    if referral.decline_reason:
+        return _("Declined: %(reason)s") % {"reason": DeclineReason(referral.decline_reason).label}
+    if referral.unsuccessful_reason:
+        return _("Closed: %(reason)s") % {"reason": UnsuccessfulReason(referral.unsuccessful_reason).label}
+    return ""
+
+
 @object_scoped(Action.VIEW_PERSONAL_DATA)
 def case_referrals(request, case_pk):
     membership = request.membership
@@ -409,7 +420,8 @@ def case_referrals(request, case_pk):
         referral.overdue = (
             referral.status in transitions.AWAITING_ANSWER and referral.due_at is not None and referral.due_at < now
         )
-        referral.outcome_label = Outcome(referral.outcome).label if referral.outcome else ""
+        referral.outcome_label = _answer_label(referral)
+        referral.escalation = queries.escalation_label(referral.escalation_level) if referral.overdue else ""
     return render(request, "referrals/case_referrals.html", {"case": case, "referrals": referrals})
 
 

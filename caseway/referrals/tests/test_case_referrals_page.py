@@ -1,10 +1,13 @@
 """A case's referrals: every referral sent from it or received into it, its status and outcome
 (the feedback loop), in a fixed number of queries."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from caseway.clients.models import Case
+from caseway.referrals import escalation
 from caseway.referrals.models import Status
 from caseway.referrals.tests.helpers import a_referral, a_sender_case
 from caseway.referrals.tests.pages import assert_refused
@@ -64,3 +67,33 @@ def test_it_refuses_anonymous_visitors_other_organizations_and_roles_without_per
     case = a_sender_case(personas)
 
     assert_refused(client, login_as, personas, url(case), others=("outsider", "caseworker_b"))
+
+
+def test_it_tells_the_sender_why_a_referral_was_declined(personas, login_as):
+    case = a_sender_case(personas)
+    a_referral(personas, Status.DECLINED, case=case)
+
+    html = login_as(personas.caseworker_a).get(url(case)).content.decode()
+
+    assert "Declined: No capacity" in html
+
+
+def test_it_tells_the_sender_why_a_referral_was_closed_without_success(personas, login_as):
+    case = a_sender_case(personas)
+    a_referral(personas, Status.CLOSED_UNSUCCESSFUL, case=case)
+
+    html = login_as(personas.caseworker_a).get(url(case)).content.decode()
+
+    assert "Closed: The client could not be reached" in html
+
+
+def test_it_shows_how_far_an_unanswered_referral_was_escalated(personas, login_as):
+    case = a_sender_case(personas)
+    referral = a_referral(personas, Status.SENT, case=case)
+    type(referral).objects.filter(pk=referral.pk).update(due_at=referral.sent_at - datetime.timedelta(hours=30))
+    escalation.escalations_run(now=referral.sent_at - datetime.timedelta(hours=30))
+    escalation.escalations_run(now=referral.sent_at)
+
+    html = login_as(personas.caseworker_a).get(url(case)).content.decode()
+
+    assert "overdue" in html and "Sender told" in html

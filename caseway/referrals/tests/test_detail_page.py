@@ -1,12 +1,15 @@
 """The referral page: the package in the categories the viewer may see, the timeline, only the
 actions the viewer's side may take; the receiver's first visit marks it seen; reads audited."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from caseway.audit.models import AuditEvent
 from caseway.clients.models import ConsentPurpose, DataCategory
 from caseway.clients.tests.factories import give_consent
+from caseway.referrals import escalation
 from caseway.referrals.models import Referral, Status
 from caseway.referrals.tests.helpers import a_referral, member
 from caseway.referrals.tests.pages import assert_refused
@@ -149,3 +152,14 @@ def test_it_keeps_a_draft_from_the_receiver(personas, login_as):
     draft = a_referral(personas, Status.DRAFT)
 
     assert login_as(personas.caseworker_b).get(url(draft)).status_code == 404
+
+
+def test_it_words_each_escalation_on_the_timeline(personas, login_as):
+    referral = a_referral(personas, Status.VIEWED)
+    escalation.escalations_run(now=referral.due_at)
+    escalation.escalations_run(now=referral.due_at + datetime.timedelta(hours=24))
+
+    html = page(login_as(personas.caseworker_a), referral)
+
+    assert "No answer in time: the receiver&#x27;s supervisors were alerted" in html
+    assert "Still no answer: the sender was told" in html
