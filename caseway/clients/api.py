@@ -674,7 +674,8 @@ class AssessmentList(ClientApiMixin, generics.GenericAPIView):
         description=_(
             "Scores the answers with the instrument's published rules and stores them, as the assessment pages "
             "do, then applies what the result requires: needs, disability, risk level, a required safety plan, "
-            "alerts to supervisors and tasks for the caseworker. Only in categories your organization may see."
+            "alerts to supervisors and tasks for the caseworker. Only in categories your organization may see. "
+            "Refused (400) while the case needs a safety plan after an imminent risk, as on the pages."
         ),
         request=AssessmentCreateSerializer,
         responses={201: AssessmentSerializer, 400: VALIDATION_ERROR},

@@ -15,13 +15,15 @@ band and flags in clear, and applies what the result requires, in the same trans
   risk assessment's question on thoughts of ending one's life): an alert to the supervisors and a
   task, due within a day, for the caseworker (``CaseAlert.Kind.SUICIDE_RISK``);
 - any result requiring urgent medical care (violence in the last 72 hours): the case's
-  ``urgent_health_need`` and a task for the caseworker (``CaseAlert.Kind.URGENT_HEALTH``).
+  ``urgent_health_need``, a task for the caseworker and an alert to the supervisors
+  (``CaseAlert.Kind.URGENT_HEALTH``), exactly as a GBV incident within 72 hours does.
 
-An alert of a kind already open on the case is not repeated. The audit event names the fields
-written, never the answers.
+The alerts are raised by ``clients.alerts``, shared with the incident record; an alert of a kind
+already open on the case is not repeated. Like any new work on a case, an assessment is refused
+while a safety plan is required (``gates.check_case_may_continue``): the pages, the API, the intake
+and imports all come through here, so the gate holds for each of them. The audit event names the
+fields written, never the answers.
 """
-
-import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -29,9 +31,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway import audit
-from caseway.clients import access, instruments, scoring
+from caseway.clients import access, alerts, gates, instruments, scoring
 from caseway.clients.consent import LANGUAGE_CODE
-from caseway.clients.models import Assessment, Case, CaseAlert, Client, Instrument, Need, RiskLevel
+from caseway.clients.models import Assessment, Case, Client, Instrument, Need, RiskLevel
 from caseway.orgs.permissions import Action
 
 NEEDS = "needs"
@@ -43,7 +45,6 @@ SUICIDE_PROTOCOL_ACTION = "suicide_risk_assessment"
 URGENT_MEDICAL_ACTION = "urgent_medical_care"
 # Option codes of the needs instrument's priority scale → Need.Priority.
 NEED_PRIORITIES = {"low": Need.Priority.LOW, "medium": Need.Priority.MEDIUM, "high": Need.Priority.HIGH}
-TASK_DUE = datetime.timedelta(hours=24)
 
 
 def _require(membership) -> None:
@@ -78,19 +79,6 @@ def _answer_error(error: scoring.AnswerError) -> ValidationError:
     return ValidationError({error.item or "answers": str(error)})
 
 
-def _open_alert_exists(case, kind, audience) -> bool:
-    return CaseAlert.objects.filter(case=case, kind=kind, audience=audience, resolved_at__isnull=True).exists()
-
-
-def _alert(case, kind, audience, *, assigned_to=None, is_task=False, due_at=None) -> list[str]:
-    if _open_alert_exists(case, kind, audience):
-        return []
-    CaseAlert.objects.create(
-        case=case, kind=kind, audience=audience, assigned_to=assigned_to, is_task=is_task, due_at=due_at
-    )
-    return [f"alert.{kind}.{audience}"]
-
-
 def _apply_needs(case, assessment, definition, values) -> list[str]:
     written = []
     open_needs = {need.domain: need for need in Need.objects.filter(case=case, status=Need.Status.OPEN)}
@@ -121,7 +109,7 @@ def _apply_disability(client, result) -> list[str]:
     return ["client.has_disability", "client.disability_domains"]
 
 
-def _apply_risk(case, result) -> list[str]:
+def _apply_risk(case, result, now) -> list[str]:
     fields = ["risk_level"]
     case.risk_level = result.band if result.band in RiskLevel.values else RiskLevel.UNKNOWN
     written = ["case.risk_level"]
@@ -129,39 +117,18 @@ def _apply_risk(case, result) -> list[str]:
         case.safety_plan_required = True
         fields.append("safety_plan_required")
         written.append("case.safety_plan_required")
-        written += _alert(
-            case, CaseAlert.Kind.IMMINENT_RISK, CaseAlert.Audience.SUPERVISOR, assigned_to=case.supervisor
-        )
     case.save(update_fields=fields)
+    if case.risk_level == RiskLevel.IMMINENT:
+        written += alerts.imminent_risk(case, now=now)
     return written
 
 
 def _apply_protocols(case, result, actor, now) -> list[str]:
     written = []
-    caseworker = case.caseworker or actor
     if SUICIDE_PROTOCOL_ACTION in result.required_actions:
-        written += _alert(case, CaseAlert.Kind.SUICIDE_RISK, CaseAlert.Audience.SUPERVISOR, assigned_to=case.supervisor)
-        written += _alert(
-            case,
-            CaseAlert.Kind.SUICIDE_RISK,
-            CaseAlert.Audience.CASEWORKER,
-            assigned_to=caseworker,
-            is_task=True,
-            due_at=now + TASK_DUE,
-        )
+        written += alerts.suicide_risk_protocol(case, actor=actor, now=now)
     if URGENT_MEDICAL_ACTION in result.required_actions:
-        if not case.urgent_health_need:
-            case.urgent_health_need = True
-            case.save(update_fields=["urgent_health_need"])
-            written.append("case.urgent_health_need")
-        written += _alert(
-            case,
-            CaseAlert.Kind.URGENT_HEALTH,
-            CaseAlert.Audience.CASEWORKER,
-            assigned_to=caseworker,
-            is_task=True,
-            due_at=now + TASK_DUE,
-        )
+        written += alerts.urgent_health_need(case, actor=actor, now=now)
     return written
 
 
@@ -203,6 +170,7 @@ def assessment_record(
             raise PermissionDenied from None
         if definition.category not in access.visible_categories(membership, locked):
             raise PermissionDenied
+        gates.check_case_may_continue(locked)
         client = Client.objects.select_for_update().get(pk=locked.client_id)
         now = timezone.now()
         assessment = Assessment.objects.create(
@@ -225,7 +193,7 @@ def assessment_record(
         elif definition.code == DISABILITY:
             written += _apply_disability(client, result)
         elif definition.code == RISK:
-            written += _apply_risk(locked, result)
+            written += _apply_risk(locked, result, now)
         written += _apply_protocols(locked, result, actor, now)
         audit.record(
             actor,

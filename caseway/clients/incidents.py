@@ -44,8 +44,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from caseway import audit
-from caseway.clients import access, gates, gbvims
-from caseway.clients.models import Case, CaseAlert, Incident
+from caseway.clients import access, alerts, gates, gbvims
+from caseway.clients.models import Case, Incident
 from caseway.clients.safety import may_see_risk
 from caseway.clients.services import require
 from caseway.directory.models import AdminArea
@@ -53,7 +53,6 @@ from caseway.orgs.permissions import Action
 
 # Incident types for which post-exposure prophylaxis and emergency contraception are time-limited.
 SEXUAL_VIOLENCE = (gbvims.RAPE, gbvims.SEXUAL_ASSAULT)
-TASK_DUE = datetime.timedelta(hours=24)
 # A report recorded a little ahead of the server's clock is a clock difference, not the future.
 CLOCK_SKEW = datetime.timedelta(minutes=5)
 
@@ -131,25 +130,9 @@ def _within(moment, recent, at) -> bool:
     return gbvims.is_within_pep_window(moment, at)
 
 
-def _alert(case, kind, audience, *, assigned_to_id=None, is_task=False, due_at=None, now=None) -> list[str]:
-    open_one = CaseAlert.objects.filter(case=case, kind=kind, audience=audience, resolved_at__isnull=True)
-    if open_one.exists():
-        return []
-    CaseAlert.objects.create(
-        case=case,
-        kind=kind,
-        audience=audience,
-        assigned_to_id=assigned_to_id,
-        is_task=is_task,
-        due_at=due_at,
-        created_at=now or timezone.now(),
-    )
-    return [f"alert.{kind}.{audience}"]
-
-
 def _task_due(moment, now):
     """When the caseworker's task is due: within a day, earlier when the 72 hours end sooner."""
-    due = now + TASK_DUE
+    due = now + alerts.TASK_DUE
     if isinstance(moment, datetime.datetime):
         due = min(due, moment + gbvims.PEP_WINDOW)
     return max(due, now)
@@ -238,26 +221,7 @@ def incident_record(
             )
         urgent = incident_type in SEXUAL_VIOLENCE and _within(moment, recent, now)
         if urgent:
-            if not locked.urgent_health_need:
-                locked.urgent_health_need = True
-                locked.save(update_fields=["urgent_health_need"])
-                written.append("case.urgent_health_need")
-            written += _alert(
-                locked,
-                CaseAlert.Kind.URGENT_HEALTH,
-                CaseAlert.Audience.CASEWORKER,
-                assigned_to_id=locked.caseworker_id or actor.pk,
-                is_task=True,
-                due_at=_task_due(moment, now),
-                now=now,
-            )
-            written += _alert(
-                locked,
-                CaseAlert.Kind.URGENT_HEALTH,
-                CaseAlert.Audience.SUPERVISOR,
-                assigned_to_id=locked.supervisor_id,
-                now=now,
-            )
+            written += alerts.urgent_health_need(locked, actor=actor, now=now, due_at=_task_due(moment, now))
         audit.record(
             actor,
             "clients.incident_recorded",

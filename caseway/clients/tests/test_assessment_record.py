@@ -125,6 +125,10 @@ def test_a_low_risk_sets_the_level_and_alerts_nobody(member_a, case):
 
 def test_an_imminent_risk_requires_a_safety_plan_and_alerts_the_supervisor_once(member_a, case, personas):
     assessment = record(member_a, case, "risk", {**NO_RISK, "fears_killed_tonight": "yes"})
+    with pytest.raises(ValidationError):  # the gate: nothing new until the safety plan is saved
+        record(member_a, case, "risk", {**NO_RISK, "fears_killed_tonight": "yes"}, stage="follow_up")
+    # The plan is saved (the requirement cleared) while the alert is still open: it is not repeated.
+    Case.objects.filter(pk=case.pk).update(safety_plan_required=False)
     record(member_a, case, "risk", {**NO_RISK, "fears_killed_tonight": "yes"}, stage="follow_up")
 
     assert assessment.band == RiskLevel.IMMINENT
@@ -157,12 +161,17 @@ def test_phq9_item_9_at_zero_alerts_nobody(member_a, case):
     assert not CaseAlert.objects.exists()
 
 
-def test_violence_within_72_hours_flags_an_urgent_health_need(member_a, case):
+def test_violence_within_72_hours_flags_an_urgent_health_need_and_alerts_the_supervisor(member_a, case, personas):
     record(member_a, case, "risk", {**NO_RISK, "recent_violence_72h": "yes"})
 
     case.refresh_from_db()
     assert case.urgent_health_need is True
-    assert CaseAlert.objects.get().kind == CaseAlert.Kind.URGENT_HEALTH
+    alerts = {(alert.audience, alert.is_task): alert for alert in CaseAlert.objects.all()}
+    assert {alert.kind for alert in alerts.values()} == {CaseAlert.Kind.URGENT_HEALTH}
+    assert set(alerts) == {("supervisor", False), ("caseworker", True)}
+    assert alerts[("supervisor", False)].assigned_to == personas.supervisor_a
+    assert alerts[("caseworker", True)].assigned_to == personas.caseworker_a
+    assert alerts[("caseworker", True)].due_at is not None
 
 
 def test_it_audits_field_names_never_answers(member_a, case):
