@@ -218,6 +218,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 REAUTH_MAX_AGE = env_int("CASEWAY_REAUTH_MINUTES", 10) * 60
+# How long a break-glass opening of a sensitive case's identity lasts, in minutes (at most a day).
+BREAK_GLASS_MINUTES = env_int("CASEWAY_BREAK_GLASS_MINUTES", 30)
+if not 1 <= BREAK_GLASS_MINUTES <= 24 * 60:
+    raise ConfigurationError(f"CASEWAY_BREAK_GLASS_MINUTES must be from 1 to 1440 minutes, not {BREAK_GLASS_MINUTES}")
 CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 
 # Transport security. Production defaults are strict; a TLS-terminating proxy sets

@@ -22,13 +22,13 @@ from caseway.orgs.permissions import Action, Role
 
 BREAK_GLASS_REASON_MIN_LENGTH = 20
 BREAK_GLASS_REASON_MAX_LENGTH = 1000
-DEFAULT_BREAK_GLASS_MINUTES = 30
 # Who may be the assigned caseworker of a case: staff who may see the client's personal data.
 CASEWORKER_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.LEGAL_OFFICER)
 
 
 def break_glass_minutes() -> int:
-    return int(getattr(settings, "BREAK_GLASS_MINUTES", DEFAULT_BREAK_GLASS_MINUTES))
+    """How long a break-glass opening lasts: ``settings.BREAK_GLASS_MINUTES`` (CASEWAY_BREAK_GLASS_MINUTES)."""
+    return settings.BREAK_GLASS_MINUTES
 
 
 def _check_reason(reason: str) -> str:
