@@ -46,6 +46,16 @@ or clear their own rows there; an exception in a receiver rolls the whole erasur
 
 Everything is audited with field names and coded reasons only. The free text of a request's
 reason never goes into the audit log (it may carry more than it should).
+
+Why (the reason of a request)
+-----------------------------
+A request gives a coded reason (``ErasureReason``) and, optionally (required for "another
+reason"), a few words. The coded reason is kept for good, in the request's audit event (a coded
+reason, like every reason of the audit log): ``coded_reasons`` reads it back for the pages. The
+free text, and the note of a rejection, may identify the client, so they do not outlive the
+erasure: when it is carried out, every request about the client (of this organization; of every
+organization when the client is erased completely) loses its free text and its link to the
+client, whatever its status.
 """
 
 import secrets
@@ -54,14 +64,16 @@ from enum import StrEnum
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Value
+from django.db.models import TextChoices, Value
 from django.db.models.functions import Coalesce
 from django.dispatch import Signal
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from caseway import audit
+from caseway.audit.models import AuditEvent
 from caseway.clients import consent
 from caseway.clients.models import (
     Assessment,
@@ -119,6 +131,19 @@ STUB_CLEARED_FIELDS = (
     "cares_for_others",
     "birth_date_is_estimated",
 )
+
+
+class ErasureReason(TextChoices):
+    """Why a client is erased, coded: what is kept once the free text is gone (no column: see the module)."""
+
+    CLIENT_ASKED = "client_asked", gettext_lazy("The client asked to be erased")
+    CONSENT_WITHDRAWN = "consent_withdrawn", gettext_lazy("The client withdrew their consent to services")
+    RECORDED_IN_ERROR = "recorded_in_error", gettext_lazy("Recorded in error, or a duplicate record")
+    SAFETY = "safety", gettext_lazy("Keeping the record puts the client at risk")
+    OTHER = "other", gettext_lazy("Another reason")
+
+
+REQUESTED_ACTION = "clients.erasure_requested"
 
 
 class Outcome(StrEnum):
@@ -195,14 +220,22 @@ def _locked_request(membership, pk) -> ErasureRequest:
 # requests
 
 
-def erasure_request(*, actor, membership, case: Case, reason: str, request=None) -> ErasureRequest:
-    """Ask for the erasure of ``case``'s client at ``membership``'s organization; another admin decides."""
+def erasure_request(
+    *, actor, membership, case: Case, reason_code: str, reason: str = "", request=None
+) -> ErasureRequest:
+    """Ask for the erasure of ``case``'s client at ``membership``'s organization; another admin decides.
+
+    ``reason_code`` is an ``ErasureReason``; ``reason`` is free text, required for "another reason"
+    only, deleted when the erasure is carried out.
+    """
     require(membership, Action.ERASE_CLIENTS)
     if case.organization_id != membership.organization_id:
         raise PermissionDenied
     reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": _("Give a reason for the erasure.")})
+    if reason_code not in ErasureReason.values:
+        raise ValidationError({"reason_code": _("Choose why the client is to be erased.")})
+    if reason_code == ErasureReason.OTHER and not reason:
+        raise ValidationError({"reason": _("Say why, in a few words that do not identify the client.")})
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationError({"reason": _("The reason is too long.")})
     with transaction.atomic():
@@ -219,13 +252,28 @@ def erasure_request(*, actor, membership, case: Case, reason: str, request=None)
         )
         audit.record(
             actor,
-            "clients.erasure_requested",
+            REQUESTED_ACTION,
             erasure,
-            fields=["reason"],
+            fields=["reason_code"] + (["reason"] if reason else []),
+            reason=reason_code,
             organization=membership.organization_id,
             request=request,
         )
     return erasure
+
+
+def coded_reasons(requests) -> dict:
+    """{request id: ``ErasureReason``} of ``requests``, from their audit events, in one query.
+
+    A request made before reasons were coded has none (it is left out).
+    """
+    ids = [str(item.pk) for item in requests]
+    if not ids:
+        return {}
+    events = AuditEvent.objects.filter(
+        action=REQUESTED_ACTION, target_type="clients.erasurerequest", target_id__in=ids
+    ).values_list("target_id", "reason")
+    return {int(target_id): ErasureReason(code) for target_id, code in events if code in ErasureReason.values}
 
 
 def _check_decider(actor, erasure: ErasureRequest) -> None:
@@ -337,8 +385,10 @@ def client_erase(*, actor, organization_id: int, client_id, reason: str, now=Non
         if Case.objects.filter(client_id=client_id).exclude(organization_id=organization_id).exists():
             case_erasing.send(Case, case=own_case, organization_id=organization_id, actor=actor, now=now)
             outcome = _erase_case_only(own_case, client, organization_id=organization_id)
+            _shred_request_texts(ErasureRequest.objects.filter(client_id=client_id, organization_id=organization_id))
         else:
             outcome = _erase_client(client, organization_id=organization_id, actor=actor, reason=reason, now=now)
+            _shred_request_texts(ErasureRequest.objects.filter(client_id=client_id))
         audit.record(
             actor,
             "clients.client_erased" if outcome != Outcome.CASE_ONLY else "clients.case_erased",
@@ -352,6 +402,14 @@ def client_erase(*, actor, organization_id: int, client_id, reason: str, now=Non
         if outcome == Outcome.DELETED:
             client.delete()
     return ErasureResult(outcome, client_id)
+
+
+def _shred_request_texts(requests) -> None:
+    """The free text of erasure requests about an erased client: their reasons, rejection notes and link to it.
+
+    What stays: who asked and decided, when, the status, and the coded reason (in the audit log).
+    """
+    requests.update(reason="", decision_note="", client=None)
 
 
 def _lock_cases_and_client(client_id) -> None:

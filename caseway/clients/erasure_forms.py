@@ -2,21 +2,29 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from caseway.clients import codes
-from caseway.clients.erasure import NOTE_MAX_LENGTH, REASON_MAX_LENGTH
+from caseway.clients.erasure import NOTE_MAX_LENGTH, REASON_MAX_LENGTH, ErasureReason
 from caseway.clients.retention import MAX_DAYS
 
-NO_IDENTITY_HELP = _("Do not write the client's name or anything else that identifies them: this text is kept.")
+NO_IDENTITY_HELP = _(
+    "Do not write the client's name or anything else that identifies them: this text is kept until the client "
+    "is erased."
+)
 
 
 class ErasureRequestForm(forms.Form):
     code = forms.CharField(
         label=_("Client code"), max_length=20, help_text=_("The code on the client's file, as you would read it aloud.")
     )
+    reason_code = forms.ChoiceField(label=_("Why"), choices=ErasureReason.choices, widget=forms.RadioSelect)
     reason = forms.CharField(
-        label=_("Reason"),
+        label=_("In a few words (required for another reason)"),
+        required=False,
         max_length=REASON_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=NO_IDENTITY_HELP,
+        help_text=_(
+            "Do not write the client's name or anything else that identifies them. This text is deleted when "
+            "the client is erased; the reason chosen above is kept."
+        ),
     )
 
     def clean_code(self):

@@ -55,6 +55,7 @@ def erasure_list(request):
                     actor=request.user,
                     membership=request.membership,
                     case=case,
+                    reason_code=form.cleaned_data["reason_code"],
                     reason=form.cleaned_data["reason"],
                     request=request,
                 )
@@ -82,6 +83,7 @@ def erasure_detail(request, pk):
         case = erasure.erasable_cases(request.membership).filter(client_id=erasure_request.client_id).first()
     context = {
         "erasure": erasure_request,
+        "reason_code": erasure.coded_reasons([erasure_request]).get(erasure_request.pk),
         "case": case,
         "may_decide": _may_decide(request, erasure_request),
         "reject_form": ErasureRejectForm(),
@@ -138,6 +140,7 @@ def erasure_reject(request, pk):
             return redirect("clients:erasure_list")
     context = {
         "erasure": erasure_request,
+        "reason_code": erasure.coded_reasons([erasure_request]).get(erasure_request.pk),
         "case": None,
         "may_decide": _may_decide(request, erasure_request),
         "reject_form": form,

@@ -28,7 +28,13 @@ def pending_request(personas, *, requester=None):
     """A pending erasure request at org A, made by a second admin so that ``admin_a`` may decide."""
     case = a_case(_member(personas.caseworker_a))
     requester = requester or second_admin(personas.org_a)
-    return erasure_request(actor=requester, membership=_member(requester), case=case, reason="Asked by the client.")
+    return erasure_request(
+        actor=requester,
+        membership=_member(requester),
+        case=case,
+        reason_code="client_asked",
+        reason="Asked by the client.",
+    )
 
 
 def _erasure_detail(personas):

@@ -49,7 +49,9 @@ IDENTIFYING = [GIVEN, FAMILY, PHONE, "770 918", BIRTH_DATE, ADDRESS, "Umm Ali", 
 
 def requested(personas, case):
     requester = second_admin(personas.org_a)
-    return erasure.erasure_request(actor=requester, membership=member(requester), case=case, reason="Client asked.")
+    return erasure.erasure_request(
+        actor=requester, membership=member(requester), case=case, reason_code="client_asked", reason="Client asked."
+    )
 
 
 def approve(personas, request, **kwargs):
@@ -200,7 +202,11 @@ def test_it_audits_the_erasure_and_the_key_with_coded_reasons_only(personas):
 def test_it_refuses_the_requester_two_people_always(personas):
     case = identified_case(personas)
     request = erasure.erasure_request(
-        actor=personas.admin_a, membership=member(personas.admin_a), case=case, reason="mine"
+        actor=personas.admin_a,
+        membership=member(personas.admin_a),
+        case=case,
+        reason_code="client_asked",
+        reason="mine",
     )
 
     with pytest.raises(ValidationError):

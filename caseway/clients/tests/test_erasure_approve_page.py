@@ -20,7 +20,9 @@ def case_a(personas):
 @pytest.fixture
 def request_a(personas, case_a):
     requester = second_admin(personas.org_a)
-    return erasure.erasure_request(actor=requester, membership=member(requester), case=case_a, reason="asked")
+    return erasure.erasure_request(
+        actor=requester, membership=member(requester), case=case_a, reason_code="client_asked", reason="asked"
+    )
 
 
 def url(request):

@@ -13,7 +13,11 @@ pytestmark = pytest.mark.django_db
 def request_a(personas):
     requester = second_admin(personas.org_a)
     return erasure.erasure_request(
-        actor=requester, membership=member(requester), case=identified_case(personas), reason="Asked in person."
+        actor=requester,
+        membership=member(requester),
+        case=identified_case(personas),
+        reason_code="client_asked",
+        reason="Asked in person.",
     )
 
 

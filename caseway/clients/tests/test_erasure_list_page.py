@@ -16,7 +16,9 @@ def test_it_requests_an_erasure_by_code(personas, login_as):
     case = identified_case(personas)
     client = login_as(personas.admin_a)
 
-    response = client.post(URL, {"code": case.client.code.lower(), "reason": "The client asked us."})
+    response = client.post(
+        URL, {"code": case.client.code.lower(), "reason_code": "client_asked", "reason": "The client asked us."}
+    )
 
     request = ErasureRequest.objects.get()
     assert response.status_code == 302
@@ -32,7 +34,9 @@ def test_it_requests_an_erasure_by_code(personas, login_as):
 def test_it_lists_pending_requests_by_code_and_never_shows_a_name(personas, login_as):
     case = identified_case(personas)
     requester = second_admin(personas.org_a)
-    erasure.erasure_request(actor=requester, membership=member(requester), case=case, reason="asked")
+    erasure.erasure_request(
+        actor=requester, membership=member(requester), case=case, reason_code="client_asked", reason="asked"
+    )
 
     html = login_as(personas.admin_a).get(URL).content.decode()
 
@@ -44,12 +48,14 @@ def test_it_answers_the_same_for_an_unknown_code_and_another_organizations_clien
     case = identified_case(personas)
     client = login_as(personas.admin_b)
 
-    theirs = client.post(URL, {"code": case.client.code, "reason": "x"})
+    theirs = client.post(URL, {"code": case.client.code, "reason_code": "client_asked", "reason": "x"})
     # A well-formed code that nobody holds.
     from caseway.clients import codes
 
     payload = "222222222"
-    unknown = client.post(URL, {"code": payload + codes.check_character(payload), "reason": "x"})
+    unknown = client.post(
+        URL, {"code": payload + codes.check_character(payload), "reason_code": "client_asked", "reason": "x"}
+    )
 
     assert theirs.status_code == unknown.status_code == 400
     assert "No client of your organization has this code." in theirs.content.decode()
@@ -58,7 +64,9 @@ def test_it_answers_the_same_for_an_unknown_code_and_another_organizations_clien
 
 
 def test_it_explains_a_mistyped_code(personas, login_as):
-    response = login_as(personas.admin_a).post(URL, {"code": "K7MQX-4DP9O", "reason": "x"})
+    response = login_as(personas.admin_a).post(
+        URL, {"code": "K7MQX-4DP9O", "reason_code": "client_asked", "reason": "x"}
+    )
 
     assert response.status_code == 400
     assert "code" in response.context["form"].errors
@@ -67,9 +75,9 @@ def test_it_explains_a_mistyped_code(personas, login_as):
 def test_it_refuses_a_second_pending_request_with_a_form_error(personas, login_as):
     case = identified_case(personas)
     client = login_as(personas.admin_a)
-    client.post(URL, {"code": case.client.code, "reason": "first"})
+    client.post(URL, {"code": case.client.code, "reason_code": "client_asked", "reason": "first"})
 
-    response = client.post(URL, {"code": case.client.code, "reason": "second"})
+    response = client.post(URL, {"code": case.client.code, "reason_code": "client_asked", "reason": "second"})
 
     assert response.status_code == 400
     assert ErasureRequest.objects.count() == 1
@@ -84,7 +92,9 @@ def test_it_sends_anonymous_visitors_to_sign_in(client):
 def test_it_refuses_roles_that_cannot_erase(personas, login_as, who):
     case = identified_case(personas)
 
-    response = login_as(getattr(personas, who)).post(URL, {"code": case.client.code, "reason": "x"})
+    response = login_as(getattr(personas, who)).post(
+        URL, {"code": case.client.code, "reason_code": "client_asked", "reason": "x"}
+    )
 
     assert response.status_code == 403
     assert not ErasureRequest.objects.exists()
@@ -93,7 +103,9 @@ def test_it_refuses_roles_that_cannot_erase(personas, login_as, who):
 def test_it_shows_another_organization_none_of_these_requests(personas, login_as):
     case = identified_case(personas)
     requester = second_admin(personas.org_a)
-    erasure.erasure_request(actor=requester, membership=member(requester), case=case, reason="asked")
+    erasure.erasure_request(
+        actor=requester, membership=member(requester), case=case, reason_code="client_asked", reason="asked"
+    )
 
     response = login_as(personas.admin_b).get(URL)
 

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 def erase_at(personas, organization, case):
     admin = personas.admin_a if organization == personas.org_a else personas.admin_b
     requester = second_admin(organization)
-    request = erasure.erasure_request(actor=requester, membership=member(requester), case=case, reason="asked")
+    request = erasure.erasure_request(
+        actor=requester, membership=member(requester), case=case, reason_code="client_asked", reason="asked"
+    )
     return erasure.erasure_approve(actor=admin, membership=member(admin), erasure=request)
 
 

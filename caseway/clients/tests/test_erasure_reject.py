@@ -17,7 +17,9 @@ pytestmark = pytest.mark.django_db
 def request_a(personas):
     requester = second_admin(personas.org_a)
     case = identified_case(personas)
-    return erasure.erasure_request(actor=requester, membership=member(requester), case=case, reason="asked")
+    return erasure.erasure_request(
+        actor=requester, membership=member(requester), case=case, reason_code="client_asked", reason="asked"
+    )
 
 
 def reject(personas, request, note="The client changed her mind.", who="admin_a"):
@@ -47,7 +49,7 @@ def test_it_requires_a_short_note(personas, request_a, note):
 def test_it_refuses_the_requester(personas):
     case = identified_case(personas)
     request = erasure.erasure_request(
-        actor=personas.admin_a, membership=member(personas.admin_a), case=case, reason="r"
+        actor=personas.admin_a, membership=member(personas.admin_a), case=case, reason_code="client_asked", reason="r"
     )
 
     with pytest.raises(ValidationError):

@@ -14,7 +14,11 @@ pytestmark = pytest.mark.django_db
 def request_a(personas):
     requester = second_admin(personas.org_a)
     return erasure.erasure_request(
-        actor=requester, membership=member(requester), case=identified_case(personas), reason="asked"
+        actor=requester,
+        membership=member(requester),
+        case=identified_case(personas),
+        reason_code="client_asked",
+        reason="asked",
     )
 
 

@@ -16,7 +16,11 @@ def test_it_records_a_pending_request_and_audits_it_without_the_reason(personas)
     case = identified_case(personas)
 
     request = erasure.erasure_request(
-        actor=personas.admin_a, membership=member(personas.admin_a), case=case, reason="The client asked."
+        actor=personas.admin_a,
+        membership=member(personas.admin_a),
+        case=case,
+        reason_code=erasure.ErasureReason.CLIENT_ASKED,
+        reason="The client asked.",
     )
 
     assert request.status == ErasureRequest.Status.PENDING
@@ -26,7 +30,9 @@ def test_it_records_a_pending_request_and_audits_it_without_the_reason(personas)
         personas.admin_a,
     )
     event = audit_events("clients.erasure_requested").get()
-    assert (event.target_id, event.fields, event.reason) == (str(request.pk), ["reason"], "")
+    # The coded reason is kept in the audit event; the free text never goes there.
+    assert (event.target_id, event.fields, event.reason) == (str(request.pk), ["reason_code", "reason"], "client_asked")
+    assert erasure.coded_reasons([request]) == {request.pk: erasure.ErasureReason.CLIENT_ASKED}
     assert Client.objects.get(pk=case.client_id).given_name == NAME.split()[0]  # nothing erased yet
 
 
@@ -55,7 +61,11 @@ def test_it_refuses_roles_without_the_erase_action(personas):
 
     with pytest.raises(PermissionDenied):
         erasure.erasure_request(
-            actor=personas.supervisor_a, membership=member(personas.supervisor_a), case=case, reason="x"
+            actor=personas.supervisor_a,
+            membership=member(personas.supervisor_a),
+            case=case,
+            reason_code="client_asked",
+            reason="x",
         )
 
 
@@ -63,25 +73,53 @@ def test_it_refuses_a_case_of_another_organization(personas):
     case = identified_case(personas)
 
     with pytest.raises(PermissionDenied):
-        erasure.erasure_request(actor=personas.admin_b, membership=member(personas.admin_b), case=case, reason="x")
+        erasure.erasure_request(
+            actor=personas.admin_b, membership=member(personas.admin_b), case=case, reason_code="other", reason="x"
+        )
     assert not ErasureRequest.objects.exists()
 
 
-@pytest.mark.parametrize("reason", ["", "   ", "x" * (erasure.REASON_MAX_LENGTH + 1)])
-def test_it_requires_a_reason_of_reasonable_length(personas, reason):
+@pytest.mark.parametrize(
+    ("reason_code", "reason", "field"),
+    [
+        ("", "The client asked.", "reason_code"),
+        ("because", "The client asked.", "reason_code"),
+        ("other", "", "reason"),
+        ("other", "   ", "reason"),
+        ("client_asked", "x" * (erasure.REASON_MAX_LENGTH + 1), "reason"),
+    ],
+)
+def test_it_requires_a_coded_reason_and_words_for_another_reason(personas, reason_code, reason, field):
     case = identified_case(personas)
 
     with pytest.raises(ValidationError) as raised:
-        erasure.erasure_request(actor=personas.admin_a, membership=member(personas.admin_a), case=case, reason=reason)
-    assert "reason" in raised.value.error_dict
+        erasure.erasure_request(
+            actor=personas.admin_a,
+            membership=member(personas.admin_a),
+            case=case,
+            reason_code=reason_code,
+            reason=reason,
+        )
+    assert list(raised.value.error_dict) == [field]
     assert not ErasureRequest.objects.exists()
+
+
+def test_a_coded_reason_needs_no_words(personas):
+    case = identified_case(personas)
+
+    request = erasure.erasure_request(
+        actor=personas.admin_a, membership=member(personas.admin_a), case=case, reason_code="recorded_in_error"
+    )
+
+    assert request.reason == ""
+    assert audit_events("clients.erasure_requested").get().fields == ["reason_code"]
 
 
 def test_it_refuses_a_second_pending_request_for_the_same_client(personas):
     case = identified_case(personas)
     admin = member(personas.admin_a)
-    erasure.erasure_request(actor=personas.admin_a, membership=admin, case=case, reason="first")
+    erasure.erasure_request(actor=personas.admin_a, membership=admin, case=case, reason_code="safety")
 
     with pytest.raises(ValidationError):
-        erasure.erasure_request(actor=personas.admin_a, membership=admin, case=case, reason="second")
+        erasure.erasure_request(actor=personas.admin_a, membership=admin, case=case, reason_code="client_asked")
     assert ErasureRequest.objects.count() == 1

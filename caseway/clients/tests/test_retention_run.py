@@ -117,7 +117,9 @@ def test_it_settles_a_pending_erasure_request_of_the_client(personas):
     policy(personas.org_a, 30)
     case_a = close(identified_case(personas), days_ago=31, now=NOW)
     requester = second_admin(personas.org_a)
-    request = erasure.erasure_request(actor=requester, membership=member(requester), case=case_a, reason="asked")
+    request = erasure.erasure_request(
+        actor=requester, membership=member(requester), case=case_a, reason_code="client_asked", reason="asked"
+    )
 
     run()
 

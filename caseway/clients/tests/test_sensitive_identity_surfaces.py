@@ -87,7 +87,11 @@ def test_the_alerts_inbox_shows_a_caseworker_not_assigned_neither_the_alerts_nor
 
 def test_the_erasure_pages_refuse_a_caseworker_and_show_agency_admins_codes_only(personas, login_as, sensitive):
     request = erasure.erasure_request(
-        actor=personas.admin_a, membership=member(personas.admin_a), case=sensitive, reason="The client asked."
+        actor=personas.admin_a,
+        membership=member(personas.admin_a),
+        case=sensitive,
+        reason_code="client_asked",
+        reason="The client asked.",
     )
     caseworker = login_as(personas.caseworker_a)
     assert caseworker.get(reverse("clients:erasure_list")).status_code == 403
