@@ -60,6 +60,42 @@ def _text(value) -> str:
     return (value or "").strip()
 
 
+MAX_DEADLINE_HOURS = 24 * 30
+
+
+def response_deadline_set(*, actor, urgency, hours=None, sender_notice_hours=None, actor_label=None):
+    """Set the network's answer time and/or the further period before the sender is told, for one urgency.
+
+    Applies to referrals sent from now on (a sent referral keeps its ``due_at``); the further period
+    applies to every escalation from now on. Audited with the field names.
+    """
+    errors = {}
+    if urgency not in Urgency.values:
+        errors["urgency"] = _("Choose an urgency from the list.")
+    for name, value in (("hours", hours), ("sender_notice_hours", sender_notice_hours)):
+        if value is not None and not 1 <= value <= MAX_DEADLINE_HOURS:
+            errors[name] = _("Give a number of hours from 1 to %(count)d.") % {"count": MAX_DEADLINE_HOURS}
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        deadline = ResponseDeadline.objects.select_for_update().filter(urgency=urgency).first()
+        if deadline is None:
+            deadline = ResponseDeadline(urgency=urgency, hours=DEFAULT_RESPONSE_HOURS[Urgency(urgency)])
+        fields = []
+        if hours is not None:
+            deadline.hours = hours
+            fields.append("hours")
+        if sender_notice_hours is not None:
+            deadline.sender_notice_hours = sender_notice_hours
+            fields.append("sender_notice_hours")
+        if deadline.pk is None:
+            deadline.save()
+        elif fields:
+            deadline.save(update_fields=fields)
+        audit.record(actor, "referrals.response_deadline_set", deadline, fields=fields, actor_label=actor_label)
+    return deadline
+
+
 def response_hours(urgency) -> int:
     """Hours the receiver has to answer: the network's setting, else the default."""
     hours = ResponseDeadline.objects.filter(urgency=urgency).values_list("hours", flat=True).first()
