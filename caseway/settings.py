@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Caseway, by floor (DESIGN.md): an app imports only apps listed before it.
     "caseway.audit",
+    "caseway.scheduling",
     "caseway.vault",
     "caseway.accounts",
     "caseway.orgs",
@@ -218,6 +219,10 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_SERIALIZER = "django.contrib.sessions.serializers.JSONSerializer"
 REAUTH_MAX_AGE = env_int("CASEWAY_REAUTH_MINUTES", 10) * 60
+# Unfinished intakes untouched for this many hours are shredded (key destroyed) by an hourly job.
+INTAKE_DRAFT_MAX_HOURS = env_int("CASEWAY_INTAKE_DRAFT_HOURS", 72)
+if INTAKE_DRAFT_MAX_HOURS < 1:
+    raise ConfigurationError(f"CASEWAY_INTAKE_DRAFT_HOURS must be at least 1 hour, not {INTAKE_DRAFT_MAX_HOURS}")
 # How long a break-glass opening of a sensitive case's identity lasts, in minutes (at most a day).
 BREAK_GLASS_MINUTES = env_int("CASEWAY_BREAK_GLASS_MINUTES", 30)
 if not 1 <= BREAK_GLASS_MINUTES <= 24 * 60:

@@ -14,6 +14,7 @@ can see, resume or end it (``get_draft_for_member``; anything else answers 404).
 
 import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -219,18 +220,64 @@ def intake_discard(*, actor, membership, draft: IntakeDraft, request=None) -> No
     """Delete an unfinished intake and destroy its key: what it held can never be read again."""
     _require(membership)
     with transaction.atomic():
-        locked = _locked(membership, draft)
-        key = locked.data_key
-        audit.record(
-            actor,
-            "clients.intake_discarded",
-            locked,
-            fields=["answers"],
-            organization=membership.organization_id,
+        _shred(
+            _locked(membership, draft),
+            actor=actor,
+            action="clients.intake_discarded",
+            reason="intake discarded",
             request=request,
         )
-        locked.delete()
-        data_key_destroy(actor=actor, data_key=key, reason="intake discarded")
+
+
+def _shred(draft: IntakeDraft, *, actor, action: str, reason: str, request=None, actor_label=None) -> None:
+    """Delete ``draft`` (locked by the caller) and destroy its key; audited as ``action``."""
+    key = draft.data_key
+    audit.record(
+        actor,
+        action,
+        draft,
+        fields=["answers"],
+        organization=draft.organization_id,
+        request=request,
+        actor_label=actor_label,
+    )
+    draft.delete()
+    data_key_destroy(actor=actor, data_key=key, reason=reason)
+
+
+ABANDONED_ACTOR_LABEL = "task:clients_abandoned_intakes"
+
+
+def abandoned_drafts(*, now=None, hours=None):
+    """Unfinished intakes nobody touched for ``hours`` (``settings.INTAKE_DRAFT_MAX_HOURS``)."""
+    hours = settings.INTAKE_DRAFT_MAX_HOURS if hours is None else hours
+    cutoff = (now or timezone.now()) - datetime.timedelta(hours=hours)
+    return IntakeDraft.objects.filter(completed_at__isnull=True, updated_at__lt=cutoff)
+
+
+def abandoned_drafts_shred(*, now=None, hours=None) -> int:
+    """Delete the abandoned intakes and destroy their keys, as ending one does; return how many.
+
+    An intake left unfinished still holds what the person said (encrypted under its own key): it is
+    kept only while it may be resumed. Each draft goes in its own transaction, locked and checked
+    again, so one resumed at that moment is left alone. Audited with no person as the actor.
+    """
+    now = now or timezone.now()
+    shredded = 0
+    for pk in list(abandoned_drafts(now=now, hours=hours).values_list("pk", flat=True)):
+        with transaction.atomic():
+            draft = abandoned_drafts(now=now, hours=hours).select_for_update().filter(pk=pk).first()
+            if draft is None:
+                continue
+            _shred(
+                draft,
+                actor=None,
+                action="clients.intake_abandoned_shredded",
+                reason="intake abandoned",
+                actor_label=ABANDONED_ACTOR_LABEL,
+            )
+            shredded += 1
+    return shredded
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ writes the client (``intake.intake_complete``). Drafts are reached through
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -106,7 +107,8 @@ def intake_list(request):
     page = Paginator(drafts.only("pk", "step", "started_at", "updated_at", "client_language"), DRAFTS_PER_PAGE)
     page = page.get_page(request.GET.get("page"))
     rows = [{"draft": draft, "step_label": intake.STEP_LABELS.get(draft.step, draft.step)} for draft in page]
-    return render(request, "clients/intake/list.html", {"page": page, "rows": rows})
+    context = {"page": page, "rows": rows, "draft_hours": settings.INTAKE_DRAFT_MAX_HOURS}
+    return render(request, "clients/intake/list.html", context)
 
 
 @role_required(Action.REGISTER_CLIENTS)

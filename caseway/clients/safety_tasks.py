@@ -1,7 +1,7 @@
 """Background job of safety plans (kept apart from ``tasks.py``, which holds the other jobs).
 
-Schedule ``safety_plan_reviews`` daily with the worker, or run ``manage.py clients_safety_reviews``
-from cron: both call ``safety.safety_reviews_run``.
+``run_periodic`` enqueues ``safety_plan_reviews`` daily (it is declared in ``tasks.PERIODIC_JOBS``);
+``manage.py clients_safety_reviews`` runs the same ``safety.safety_reviews_run`` by hand.
 """
 
 import datetime
