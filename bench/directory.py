@@ -119,6 +119,7 @@ def build(total: int, *, analyze: bool = False) -> dict:
 
     from caseway.directory import models
     from caseway.directory.admin_areas import import_admin_areas
+    from caseway.directory.facts import refresh_facts
     from caseway.directory.schedules import refresh_openings
     from caseway.directory.taxonomy import shipped_taxonomy, term_id
     from caseway.orgs.models import Organization, OrganizationType
@@ -260,12 +261,18 @@ def build(total: int, *, analyze: bool = False) -> dict:
         started = time.perf_counter()
         openings_added, _removed = refresh_openings([service.pk for service in rows["services"]])
         openings_seconds = time.perf_counter() - started
+        # And their matching facts (referrals' ranking reads them), as every bulk writer of the directory does.
+        started = time.perf_counter()
+        facts_written, _removed = refresh_facts([service.pk for service in rows["services"]])
+        facts_seconds = time.perf_counter() - started
     _analyze(analyze)
     return {
         "areas_seconds": areas_seconds,
         "area_rows": len(_bench_areas_csv().splitlines()) - 1,
         "openings_seconds": openings_seconds,
-        "rows": {name: len(value) for name, value in rows.items()} | {"openings": openings_added},
+        "facts_seconds": facts_seconds,
+        "rows": {name: len(value) for name, value in rows.items()}
+        | {"openings": openings_added, "facts": facts_written},
         "districts": districts,
         "regions": regions,
         "leaf_codes": leaf_codes,

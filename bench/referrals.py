@@ -271,11 +271,15 @@ def _run(arguments, data, directory_seconds):
 
     print(f"database: {connection.vendor}; {Service.objects.count()} services; {Referral.objects.count()} referrals")
     print(
-        f"directory built in {directory_seconds:.1f} s; {len(cases)} clients and {history} referrals in "
+        f"directory built in {directory_seconds:.1f} s (matching facts of the services: "
+        f"{data.get('facts_seconds', 0):.1f} s); {len(cases)} clients and {history} referrals in "
         f"{setup_seconds:.1f} s; repeat {arguments.repeat}"
     )
 
     print("load average (1, 5, 15 min) before timing: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
+    # The same machine-speed workload as bench/directory.py: only runs whose calibration agrees compare.
+    speed = directory_bench._calibration_ms()
+    print(f"machine speed before: {speed:.1f} ms for a fixed Python workload (lower is faster)")
     repeat = arguments.repeat
     order = [rng.choice(cases) for _ in range(repeat + 3)]
     results = []
@@ -323,6 +327,7 @@ def _run(arguments, data, directory_seconds):
             f" {row['cpu_p95']:>8.1f} {row['queries']:>8} {row.get('gzip', 0):>8}{flag}"
         )
     print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
+    print(f"machine speed after: {directory_bench._calibration_ms():.1f} ms for the same workload")
     found = results[0]["extra"]
     print(f"\nmatches per call: median {statistics.median(found):.0f}, fewest {min(found)}")
     if arguments.explain:

@@ -31,6 +31,7 @@ from pathlib import Path
 from django.db import transaction
 
 from caseway import audit
+from caseway.directory.facts import refresh_facts, services_concerned
 from caseway.directory.models import AdminArea
 from caseway.lib.csvsafe import FORMULA_PREFIXES
 
@@ -504,7 +505,7 @@ def import_admin_areas(
 
         ids = {pcode: area.id for pcode, area in existing.items()}
         ids.update({record.pcode: area_id(record.pcode) for record in ordered if record.pcode not in existing})
-        to_create, to_update = [], []
+        to_create, to_update, moved = [], [], []
         for record in ordered:
             parent_id = ids[record.parent_pcode] if record.parent_pcode else None
             area = existing.get(record.pcode)
@@ -512,8 +513,12 @@ def import_admin_areas(
                 area = AdminArea(id=ids[record.pcode], pcode=record.pcode, level=record.level)
                 _apply(area, record, parent_id)
                 to_create.append(area)
-            elif _apply(area, record, parent_id):
+                continue
+            previous_parent = area.parent_id
+            if _apply(area, record, parent_id):
                 to_update.append(area)
+            if area.parent_id != previous_parent:
+                moved.append(area.id)
         result.created, result.updated = len(to_create), len(to_update)
         result.unchanged = len(ordered) - len(to_create) - len(to_update)
         if dry_run:
@@ -529,6 +534,9 @@ def import_admin_areas(
             AdminArea.objects.bulk_update(to_update[start : start + BATCH_SIZE], UPDATED_FIELDS)
             if progress:
                 progress("updated", min(start + BATCH_SIZE, len(to_update)), len(to_update))
+        if moved:
+            # A district in another region: matching finds the services there by their areas' parents.
+            refresh_facts(services_concerned(area_ids=moved))
         if to_create or to_update:
             # Counts only: the file's contents are public reference data, but the log keeps names
             # of fields, never values.

@@ -24,6 +24,7 @@ from django.db import transaction
 
 from caseway.directory import models
 from caseway.directory.admin_areas import import_admin_areas
+from caseway.directory.facts import refresh_facts
 from caseway.directory.schedules import refresh_openings
 from caseway.directory.taxonomy import term_id
 
@@ -731,8 +732,10 @@ def seed(network: dict) -> None:
                 updated=MODIFIED_AT,
             )
     rows.write()
-    # Written in bulk: the open-now openings follow (nothing is written when they are right already).
+    # Written in bulk: the open-now openings and the matching facts follow (nothing is written when
+    # they are right already).
     refresh_openings(rows.by_model[models.Service])
+    refresh_facts(rows.by_model[models.Service])
     network["admin_areas"] = areas
     network["services"] = models.Service.objects.in_bulk([demo_id("service", spec.key) for spec in SERVICES])
 

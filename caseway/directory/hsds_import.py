@@ -75,6 +75,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from caseway import audit
 from caseway.directory import hsds
+from caseway.directory.facts import refresh_facts, services_concerned
 from caseway.directory.models import (
     AdminArea,
     Attribute,
@@ -1227,6 +1228,21 @@ class _Importer:
             "link_ids": [row.id for row in self._live("service_at_location")],
         }
         touched = services_touched(**hours)
+        # The services whose matching facts the package may change, likewise before and after.
+        fed = {
+            kind: [row.id for row in self._live(table)]
+            for kind, table in (
+                ("service_ids", "service"),
+                ("link_ids", "service_at_location"),
+                ("location_ids", "location"),
+                ("language_ids", "language"),
+                ("accessibility_ids", "accessibility"),
+                ("service_area_ids", "service_area"),
+                ("capacity_ids", "service_capacity"),
+                ("unit_ids", "unit"),
+            )
+        }
+        concerned = services_concerned(**fed)
         total = sum(len(self._live(table)) for table in WRITE_ORDER)
         self._written = 0
         for table in WRITE_ORDER:
@@ -1244,6 +1260,7 @@ class _Importer:
         self._write_parents("organization", "parent_organization_id")
         self._write_parents("taxonomy_term", "parent_id")
         refresh_openings(touched | services_touched(**hours))
+        refresh_facts(concerned | services_concerned(**fed))
 
     @staticmethod
     def _defaults(model, values) -> dict:

@@ -5,6 +5,8 @@ order, a location of one's own organization...) holds everywhere. Each function 
 actor's permission and object scope again, locks the rows two people may edit at once, writes
 an audit event naming the fields changed (never their values) and bumps ``last_modified`` of the
 services whose published data changed, so HSDS consumers asking ``modified_after`` see them.
+The matching facts (``facts.py``) follow every change: single rows saved through the ORM refresh
+them by themselves, bulk-created rows are refreshed here.
 """
 
 import re
@@ -17,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway import audit
+from caseway.directory.facts import refresh_facts, services_concerned
 from caseway.directory.models import (
     Accessibility,
     Address,
@@ -219,6 +222,8 @@ def _set_service_relations(service, *, category_ids, location_ids, language_code
         changed.append("languages")
     if _set_required_documents(service, required_documents):
         changed.append("required_documents")
+    if {"locations", "languages"} & set(changed):
+        refresh_facts([service.pk])  # bulk-created links and languages send no signal
     return changed
 
 
@@ -500,6 +505,9 @@ def _set_location_relations(location, *, address, phone, accessibility_features,
         changed.append("accessibility")
     if _set_languages(location=location, codes=language_codes):
         changed.append("languages")
+    if {"accessibility", "languages"} & set(changed):
+        # Bulk-created features and languages send no signal: the services there match by them.
+        refresh_facts(services_concerned(location_ids=[location.pk]))
     return changed
 
 

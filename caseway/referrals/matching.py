@@ -52,29 +52,35 @@ confidential location counts like any other, but a viewer who may not see it get
 How it runs
 -----------
 A fixed number of queries whatever the size of the directory: the case's needs, the taxonomy
-terms of the needs, the client's area and its country's areas, the receiving organizations'
+terms of the needs, the client's area and its region's areas, the receiving organizations'
 record (one aggregate, kept RECORD_CACHE_SECONDS per process), then one hand-written SQL
 statement that filters and scores every candidate service and returns the best ``limit``:
 
-- ``cw_fit``: the candidates (services with a term of a need), with each need's points;
-- ``cw_place``: per candidate, the best rank of its locations, the squared distance to the
-  nearest, and whether a location speaks the client's language or serves each difficulty;
-- ``cw_capacity``: per candidate, places free and waiting days;
-- the other factors are ``CASE`` expressions over the service's columns and uncorrelated
-  ``IN (subquery)`` lists (service areas, languages, open referrals), which SQLite and
-  PostgreSQL each build once.
+- ``cw_fit``: the candidates (services with a term of a need, from the covering index of service
+  categories by term), with each need's points;
+- each candidate's matching facts (``directory.ServiceFacts``: one short row per service, kept by
+  the directory's writes): its columns, the areas of its locations and service areas with their
+  parents and countries, its languages and its locations' languages and features as sets (each
+  member between bars), whether it has a location online, its one place's coordinates, its places
+  free and waiting days. Every factor is a ``CASE`` over that row: a set test is a substring test
+  (``instr``/``strpos``), so nothing is joined or aggregated per candidate. Only a service with
+  several places with coordinates reads its locations for the nearest (a correlated subquery);
+  open referrals are an uncorrelated ``IN (subquery)`` list, built once.
+
+Reading five tables per candidate instead (locations, their languages and features, service
+areas, capacity) cost 90–180 ms for 10,000 services (docs/PERFORMANCE.md).
 
 The same factor table (``_factors``) writes the score of the ranking query and, for the few
-services shown, a details query that says which option of each factor applied (correlated
-lookups by index, since it reads a handful of rows): the reasons are exactly what was counted.
-Then the services are read with what their page shows (present_location's prefetches). Python
-only turns factor codes into reasons. The ordering is the database's: score, then the nearest
-location, then name. Only table names from the models are formatted into the SQL; every value
-is a parameter.
+services shown, a details query that says which option of each factor applied: the reasons are
+exactly what was counted. Then the services are read with what their page shows (``_listed``:
+what ``present_location`` and the reasons read, set as ``prefetch_related`` would). Python only
+turns factor codes into reasons. The ordering is the database's: score, then the nearest
+location, then name. Only table names from the models are formatted into the SQL; every value is
+a parameter.
 
-Indexes that would help (models are not this module's): ``Referral(sent_at, to_organization,
-status, answered_at, due_at)``: the organizations' record reads the referrals of the last 180
-days from the table today (covering index: from the index alone).
+Index that would help (``referrals/models.py`` is not this module's): ``Referral(sent_at,
+to_organization, status, answered_at, due_at)``: the organizations' record reads the referrals of
+the last 180 days from the table today (covering index: from the index alone).
 """
 
 import datetime
@@ -86,7 +92,7 @@ from functools import cache
 from typing import NamedTuple
 
 from django.db import connection
-from django.db.models import Count, F, FloatField, Func, Prefetch, Q
+from django.db.models import Count, F, FloatField, Func, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language_info, gettext, ngettext
@@ -97,19 +103,20 @@ from caseway.clients import instruments
 from caseway.clients.models import AgeBand, Need
 from caseway.clients.models import Sex as ClientSex
 from caseway.directory.access import directory_services, present_location
+from caseway.directory.facts import member
 from caseway.directory.models import (
     Accessibility,
+    Address,
     AdminArea,
     Language,
     Location,
+    Phone,
     Service,
-    ServiceArea,
     ServiceAtLocation,
-    ServiceCapacity,
+    ServiceFacts,
     ServiceTerm,
     Sex,
     TaxonomyTerm,
-    Unit,
 )
 from caseway.directory.queries import caseway_taxonomy_id, languages_in_use
 from caseway.orgs.categories import DataCategory
@@ -179,8 +186,6 @@ RECORD_STEPS = (2, 24, 72, 168)
 FAST_HOURS = 24
 SLOW_HOURS = 168
 MAX_LIMIT = 100
-PLACES_UNIT = "places"
-WAITING_UNIT = "waiting days"
 KM_PER_DEGREE = 111.32
 PRIORITY_WEIGHT = {
     Need.Priority.HIGH: "priority_high",
@@ -268,8 +273,8 @@ def _plain(sql, *params) -> Cond:
 def _has(source, column, condition, params) -> Cond:
     """The service has a row in ``source`` (``column`` its service id) meeting ``condition``."""
     return Cond(
-        f"s.id IN (SELECT {column} FROM {source} WHERE {condition})",  # noqa: S608 - names from the models; values are parameters
-        f"EXISTS (SELECT 1 FROM {source} WHERE {column} = s.id AND {condition})",  # noqa: S608 - as above
+        f"s.service_id IN (SELECT {column} FROM {source} WHERE {condition})",  # noqa: S608 - names from the models; values are parameters
+        f"EXISTS (SELECT 1 FROM {source} WHERE {column} = s.service_id AND {condition})",  # noqa: S608 - as above
         tuple(params),
     )
 
@@ -404,7 +409,7 @@ class ClientFacts:
     district: AdminArea | None
     region: AdminArea | None
     region_area_ids: tuple  # the region and its districts
-    country_area_ids: tuple  # every area of the client's country
+    country: str  # the country code: the first two letters of the area's P-code
     latitude: float | None
     longitude: float | None
     languages: tuple  # codes, as recorded
@@ -416,14 +421,17 @@ class ClientFacts:
 
 
 def _client_facts(membership, case) -> ClientFacts:
-    """Two queries: the client's area with its parents, and the areas of the client's country."""
+    """Two queries: the client's area with its parents, and the areas of the client's region."""
     client = case.client
     area = AdminArea.objects.select_related("parent__parent").get(pk=client.admin_area_id)
     chain = [area, area.parent, area.parent.parent if area.parent else None]
     by_level = {place.level: place for place in chain if place is not None}
     region = by_level.get(AdminArea.Level.ADMIN1)
-    country_areas = list(AdminArea.objects.filter(pcode__startswith=area.country_code).values_list("pk", "parent_id"))
-    region_areas = () if region is None else tuple(pk for pk, parent in country_areas if region.pk in (pk, parent))
+    region_areas = ()
+    if region is not None:
+        region_areas = tuple(
+            AdminArea.objects.filter(Q(pk=region.pk) | Q(parent_id=region.pk)).values_list("pk", flat=True)
+        )
     located = next((place for place in chain if place is not None and place.latitude is not None), None)
     languages = tuple(dict.fromkeys(code.strip() for code in client.languages or () if code and code.strip()))
     codes = set()
@@ -438,7 +446,7 @@ def _client_facts(membership, case) -> ClientFacts:
         district=by_level.get(AdminArea.Level.ADMIN2),
         region=region,
         region_area_ids=region_areas,
-        country_area_ids=tuple(pk for pk, _parent in country_areas),
+        country=area.country_code,
         latitude=float(located.latitude) if located and located.longitude is not None else None,
         longitude=float(located.longitude) if located and located.longitude is not None else None,
         languages=languages,
@@ -554,21 +562,17 @@ class _Names:
     def __init__(self):
         quote = connection.ops.quote_name
         models = {
-            "service": Service,
+            "facts": ServiceFacts,
             "organization": Organization,
             "term": ServiceTerm,
             "link": ServiceAtLocation,
             "location": Location,
-            "language": Language,
-            "access": Accessibility,
-            "capacity": ServiceCapacity,
-            "unit": Unit,
-            "service_area": ServiceArea,
             "referral": Referral,
         }
         self.tables = {name: quote(model._meta.db_table) for name, model in models.items()}
         self._uuid = Service._meta.pk
         self.greatest = "MAX" if connection.vendor == "sqlite" else "GREATEST"
+        self._position = "instr" if connection.vendor == "sqlite" else "strpos"
 
     def __getitem__(self, name):
         return self.tables[name]
@@ -578,6 +582,14 @@ class _Names:
 
     def uuids(self, values):
         return [self.uuid(value) for value in sorted(values, key=str)]
+
+    def holds(self, column, values) -> Cond:
+        """The set column (``facts.members``) holds one of ``values``: a case-sensitive substring test."""
+        values = tuple(member(value) for value in values)
+        if not values:
+            return _plain("1 = 0")
+        tests = " OR ".join(f"{self._position}({column}, %s) > 0" for _value in values)
+        return _plain(f"({tests})", *values)
 
 
 def _as_uuid(value) -> uuid.UUID:
@@ -596,33 +608,12 @@ class _Plan:
     factors: dict = field(default_factory=dict)
 
 
-def _served_areas(names, area_ids) -> Cond:
-    """The service has a service area among ``area_ids`` (its own, or one of its places')."""
-    ids = tuple(names.uuids(area_ids))
-    holder = _placeholders(ids)
-    # ``IS NOT NULL``: a NULL in an IN list turns a miss into NULL, and NOT NULL into NULL.
-    own = _has(
-        f"{names['service_area']} sa",
-        "sa.service_id",
-        f"sa.service_id IS NOT NULL AND sa.admin_area_id IN ({holder})",
-        ids,
-    )
-    places = _has(
-        f"{names['service_area']} sa JOIN {names['link']} sl ON sl.id = sa.service_at_location_id",
-        "sl.service_id",
-        f"sa.admin_area_id IN ({holder})",
-        ids,
-    )
-    return _either(own, places)
-
-
 def _factors(plan: _Plan, names: _Names) -> dict:
     """Every factor of this ranking, by name. Need factors are ``need:<domain>``, in ``wanted`` order.
 
-    Aliases: ``s`` the service, ``f`` its fit per need, ``p`` its places (rank: 4 a location in
-    the client's district, 3 in the region, 2 online or by phone, 1 in the country; ``d2`` the
-    squared km to the nearest; ``lang`` a location speaks the client's language; ``acc<n>`` a
-    location serves difficulty n), ``c`` its capacity (``places``, ``waiting``).
+    Aliases: ``s`` the service's matching facts (``directory.ServiceFacts``: its columns, and its
+    locations' and service areas' areas, parents, countries, languages and features as sets), ``f``
+    its fit per need (``n0``, ``n1``...).
     """
     facts, factors = plan.facts, {}
     for index, need in enumerate(plan.wanted):
@@ -635,41 +626,35 @@ def _factors(plan: _Plan, names: _Names) -> dict:
                 options.append(Option(_plain(f"f.n{index} = {int(points)}"), code, points))
         factors[f"need:{need.domain}"] = Factor(f"need:{need.domain}", tuple(options))
 
+    # The best place counts: a location in the district, or serving it; else in the region (a
+    # location or service area in the region or one of its districts); else online; else the country.
     places = []
     in_district = None
     if facts.district is not None:
-        in_district = _either(_plain("COALESCE(p.rank, 0) = 4"), _served_areas(names, [facts.district.pk]))
+        in_district = names.holds("s.areas", [facts.district.pk])
         places.append(Option(in_district, "same_district", WEIGHTS["same_district"]))
     if facts.region is not None:
-        in_region = _either(_plain("COALESCE(p.rank, 0) = 3"), _served_areas(names, facts.region_area_ids))
+        in_region = _either(names.holds("s.areas", [facts.region.pk]), names.holds("s.parent_areas", [facts.region.pk]))
         places.append(Option(in_region, "same_region", WEIGHTS["same_region"]))
-    places.append(Option(_plain("COALESCE(p.rank, 0) = 2"), "remote", WEIGHTS["remote"]))
-    in_country = _either(_plain("COALESCE(p.rank, 0) = 1"), _served_areas(names, facts.country_area_ids))
-    places.append(Option(in_country, "same_country", WEIGHTS["same_country"]))
+    places.append(Option(_plain("s.remote"), "remote", WEIGHTS["remote"]))
+    places.append(Option(names.holds("s.countries", [facts.country]), "same_country", WEIGHTS["same_country"]))
     factors["place"] = Factor("place", tuple(places))
     if facts.latitude is not None:
-        near = _plain("p.d2 <= %s", float(NEAR_KM * NEAR_KM))
+        distance = _distance_sql(plan, names)
+        near = _plain(f"{distance.sql} <= %s", *distance.params, float(NEAR_KM * NEAR_KM))
         factors["near"] = Factor("near", (Option(near, "near", WEIGHTS["near"]),))
 
     if facts.language_codes:
-        codes = tuple(facts.language_codes)
-        spoken = _has(
-            f"{names['language']} lg",
-            "lg.service_id",
-            f"lg.service_id IS NOT NULL AND lg.code IN ({_placeholders(codes)})",
-            codes,
-        )
-        speaks = _either(spoken, _plain("COALESCE(p.lang, 0) = 1"))
-        interpretation = _plain("s.interpretation_services <> %s", "")
+        speaks = names.holds("s.languages", facts.language_codes)
         factors["language"] = Factor(
             "language",
             (
                 Option(speaks, "language", WEIGHTS["language"]),
-                Option(interpretation, "interpretation", WEIGHTS["interpretation"]),
+                Option(_plain("s.interpretation"), "interpretation", WEIGHTS["interpretation"]),
             ),
         )
-    for index, domain in enumerate(facts.difficulties):
-        served = _plain(f"COALESCE(p.acc{index}, 0) = 1")
+    for domain in facts.difficulties:
+        served = names.holds("s.features", difficulty_features()[domain])
         factors[f"access:{domain}"] = Factor(
             f"access:{domain}", (Option(served, "accessibility", WEIGHTS["accessibility"]),)
         )
@@ -677,27 +662,23 @@ def _factors(plan: _Plan, names: _Names) -> dict:
     factors["capacity"] = Factor(
         "capacity",
         (
-            Option(_plain("c.places > 0"), "places_free", WEIGHTS["places_free"]),
-            Option(_plain("c.places IS NOT NULL"), "at_capacity", WEIGHTS["at_capacity"]),
+            Option(_plain("s.places > 0"), "places_free", WEIGHTS["places_free"]),
+            Option(_plain("s.places IS NOT NULL"), "at_capacity", WEIGHTS["at_capacity"]),
         ),
     )
     factors["waiting"] = Factor(
         "waiting",
         (
-            Option(_plain("c.waiting <= %s", SHORT_WAIT_DAYS), "short_wait", WEIGHTS["short_wait"]),
-            Option(_plain("c.waiting <= %s", LONG_WAIT_DAYS), "wait", 0),
-            Option(_plain("c.waiting IS NOT NULL"), "long_wait", WEIGHTS["long_wait"]),
+            Option(_plain("s.waiting <= %s", SHORT_WAIT_DAYS), "short_wait", WEIGHTS["short_wait"]),
+            Option(_plain("s.waiting <= %s", LONG_WAIT_DAYS), "wait", 0),
+            Option(_plain("s.waiting IS NOT NULL"), "long_wait", WEIGHTS["long_wait"]),
         ),
     )
     childcare = "childcare_needed" if facts.cares_for_children else "childcare"
     factors["childcare"] = Factor("childcare", (Option(_plain("s.provides_childcare"), childcare, WEIGHTS[childcare]),))
     transport = _plain("s.provides_transport")
     if in_district is not None:
-        far = Cond(
-            f"(s.provides_transport AND NOT {in_district.sql})",
-            f"(s.provides_transport AND NOT {in_district.one})",
-            in_district.params,
-        )
+        far = _plain(f"(s.provides_transport AND NOT {in_district.sql})", *in_district.params)
         options = (
             Option(far, "transport_far", WEIGHTS["transport_far"]),
             Option(transport, "transport", WEIGHTS["transport"]),
@@ -744,6 +725,36 @@ def _factors(plan: _Plan, names: _Names) -> dict:
     return factors
 
 
+def _distance_sql(plan: _Plan, names: _Names) -> Cond:
+    """The squared km from the centre of the client's area to the service's nearest place (NULL: none).
+
+    A service with one place with coordinates has them in its facts; one with several (rare) reads
+    its locations, the same expression over each.
+    """
+    facts = plan.facts
+    scale = KM_PER_DEGREE * math.cos(math.radians(facts.latitude))
+
+    def squared(alias):
+        north = f"(({alias}.latitude - %s) * {KM_PER_DEGREE!r})"
+        east = f"(({alias}.longitude - %s) * {scale!r})"
+        return f"{north} * {north} + {east} * {east}", [
+            facts.latitude,
+            facts.latitude,
+            facts.longitude,
+            facts.longitude,
+        ]
+
+    one, one_params = squared("s")
+    each, each_params = squared("l")
+    sql = (
+        f"CASE WHEN s.located = 1 THEN {one}"  # noqa: S608 - names from the models; values are parameters
+        f" WHEN s.located > 1 THEN (SELECT MIN(CASE WHEN l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
+        f" AND l.location_type <> %s THEN {each} END) FROM {names['link']} sl"
+        f" JOIN {names['location']} l ON l.id = sl.location_id WHERE sl.service_id = s.service_id) END"
+    )
+    return Cond(sql, sql, (*one_params, Location.LocationType.VIRTUAL.value, *each_params))
+
+
 def _fit_sql(plan: _Plan, names: _Names, only_ids) -> tuple[str, list]:
     """``cw_fit``: per candidate service, the points of each need (0: not this need)."""
     columns, params = [], []
@@ -769,91 +780,13 @@ def _fit_sql(plan: _Plan, names: _Names, only_ids) -> tuple[str, list]:
     return f"{sql} GROUP BY st.service_id", params
 
 
-def _location_has(source, column, condition, *, details) -> str:
-    """The location ``l`` has a row in ``source`` meeting ``condition`` (in the ``Cond`` forms)."""
-    if details:
-        return f"EXISTS (SELECT 1 FROM {source} WHERE {column} = l.id AND {condition})"  # noqa: S608 - names from the models; values are parameters
-    return f"l.id IN (SELECT {column} FROM {source} WHERE {condition})"  # noqa: S608 - as above
-
-
-def _place_sql(plan: _Plan, names: _Names, *, details=False) -> tuple[str, list]:
-    """``cw_place``: per candidate service, what its locations offer (see ``_factors``)."""
-    facts, params = plan.facts, []
-    rank = "CASE"
-    if facts.district is not None:
-        rank += " WHEN l.admin_area_id = %s THEN 4"
-        params.append(names.uuid(facts.district.pk))
-    if facts.region_area_ids:
-        region = names.uuids(facts.region_area_ids)
-        rank += f" WHEN l.admin_area_id IN ({_placeholders(region)}) THEN 3"
-        params += region
-    rank += " WHEN l.location_type = %s THEN 2"
-    params.append(Location.LocationType.VIRTUAL.value)
-    country = names.uuids(facts.country_area_ids)
-    if country:
-        rank += f" WHEN l.admin_area_id IN ({_placeholders(country)}) THEN 1"
-        params += country
-    columns = [f"MAX({rank} ELSE 0 END) AS rank"]
-    if facts.latitude is not None:
-        scale = KM_PER_DEGREE * math.cos(math.radians(facts.latitude))
-        north = f"((l.latitude - %s) * {KM_PER_DEGREE!r})"
-        east = f"((l.longitude - %s) * {scale!r})"
-        columns.append(
-            "MIN(CASE WHEN l.latitude IS NOT NULL AND l.longitude IS NOT NULL AND l.location_type <> %s"
-            f" THEN {north} * {north} + {east} * {east} END) AS d2"
-        )
-        params += [
-            Location.LocationType.VIRTUAL.value,
-            facts.latitude,
-            facts.latitude,
-            facts.longitude,
-            facts.longitude,
-        ]
-    else:
-        columns.append("NULL AS d2")
-    if facts.language_codes:
-        codes = list(facts.language_codes)
-        speaks = _location_has(
-            f"{names['language']} lg", "lg.location_id", f"lg.code IN ({_placeholders(codes)})", details=details
-        )
-        columns.append(f"MAX(CASE WHEN {speaks} THEN 1 ELSE 0 END) AS lang")
-        params += codes
-    for index, domain in enumerate(facts.difficulties):
-        features = list(difficulty_features()[domain])
-        equipped = _location_has(
-            f"{names['access']} a", "a.location_id", f"a.feature IN ({_placeholders(features)})", details=details
-        )
-        columns.append(f"MAX(CASE WHEN {equipped} THEN 1 ELSE 0 END) AS acc{index}")
-        params += features
-    sql = (
-        f"SELECT sl.service_id AS service_id, {', '.join(columns)} FROM {names['link']} sl"  # noqa: S608 - names from the models; values are parameters
-        f" JOIN {names['location']} l ON l.id = sl.location_id"
-        " WHERE sl.service_id IN (SELECT service_id FROM cw_fit) GROUP BY sl.service_id"
-    )
-    return sql, params
-
-
-def _capacity_sql(names: _Names) -> tuple[str, list]:
-    """``cw_capacity``: per candidate service, places free (the largest report) and waiting days (the shortest)."""
-    units = f"SELECT u.id FROM {names['unit']} u WHERE LOWER(u.name) = %s"  # noqa: S608 - names from the models; values are parameters
-    sql = (
-        f"SELECT sc.service_id AS service_id,"  # noqa: S608 - names from the models; values are parameters
-        f" MAX(CASE WHEN sc.unit_id IN ({units}) THEN sc.available END) AS places,"
-        f" MIN(CASE WHEN sc.unit_id IN ({units}) THEN sc.available END) AS waiting"
-        f" FROM {names['capacity']} sc WHERE sc.service_id IN (SELECT service_id FROM cw_fit) GROUP BY sc.service_id"
-    )
-    return sql, [PLACES_UNIT, WAITING_UNIT]
-
-
 def _query(plan: _Plan, names: _Names, *, limit=None, only_ids=None) -> tuple[str, list]:
     """The ranking query (``limit``: the best first) or, for ``only_ids``, the details query."""
     facts = plan.facts
-    fit_sql, fit_params = _fit_sql(plan, names, only_ids)
-    place_sql, place_params = _place_sql(plan, names, details=only_ids is not None)
-    capacity_sql, capacity_params = _capacity_sql(names)
-    params = [*fit_params, *place_params, *capacity_params]
+    fit_sql, params = _fit_sql(plan, names, only_ids)
     need_columns = [f"f.n{index}" for index in range(len(plan.wanted))]
-    select = ["s.id", "p.d2"]
+    distance = _distance_sql(plan, names) if facts.latitude is not None else _plain("NULL")
+    select = ["s.service_id"]
     if only_ids is None:
         best = need_columns[0] if len(need_columns) == 1 else f"{names.greatest}({', '.join(need_columns)})"
         met = " + ".join(f"(CASE WHEN {column} > 0 THEN 1 ELSE 0 END)" for column in need_columns)
@@ -863,14 +796,19 @@ def _query(plan: _Plan, names: _Names, *, limit=None, only_ids=None) -> tuple[st
                 sql, factor_params = factor.points()
                 score.append(sql)
                 params += factor_params
-        select.insert(1, f"({' + '.join(score)}) AS cw_score")
-    else:
+        select.append(f"({' + '.join(score)}) AS cw_score")
+    select.append(f"{distance.sql} AS cw_d2")
+    params += distance.params
+    if only_ids is not None:
         for factor in plan.factors.values():
             sql, factor_params = factor.chosen()
             select.append(sql)
             params += factor_params
-        select += ["c.places", "c.waiting"]
-    where = ["s.status IN (%s, %s)", "o.is_active"]
+        select += ["s.places", "s.waiting"]
+    where = [
+        "s.status IN (%s, %s)",
+        f"s.organization_id IN (SELECT o.id FROM {names['organization']} o WHERE o.is_active)",  # noqa: S608 - a name from the models
+    ]
     params += [Service.Status.ACTIVE.value, Service.Status.TEMPORARILY_CLOSED.value]
     if facts.sex in (ClientSex.FEMALE, ClientSex.MALE):
         where.append("s.sex_eligibility IN (%s, %s)")
@@ -882,16 +820,13 @@ def _query(plan: _Plan, names: _Names, *, limit=None, only_ids=None) -> tuple[st
         )
         params += [oldest, youngest]
     sql = (
-        f"WITH cw_fit AS ({fit_sql}), cw_place AS ({place_sql}), cw_capacity AS ({capacity_sql})"  # noqa: S608 - names from the models; values are parameters
+        f"WITH cw_fit AS ({fit_sql})"  # noqa: S608 - names from the models; values are parameters
         f" SELECT {', '.join(select)} FROM cw_fit f"
-        f" JOIN {names['service']} s ON s.id = f.service_id"
-        f" JOIN {names['organization']} o ON o.id = s.organization_id"
-        " LEFT JOIN cw_place p ON p.service_id = s.id"
-        " LEFT JOIN cw_capacity c ON c.service_id = s.id"
+        f" JOIN {names['facts']} s ON s.service_id = f.service_id"
         f" WHERE {' AND '.join(where)}"
     )
     if only_ids is None:
-        sql += " ORDER BY cw_score DESC, p.d2 ASC NULLS LAST, s.name ASC, s.id ASC LIMIT %s"
+        sql += " ORDER BY cw_score DESC, cw_d2 ASC NULLS LAST, s.name ASC, s.service_id ASC LIMIT %s"
         params.append(int(limit))
     return sql, params
 
@@ -937,23 +872,67 @@ def rank_services(*, membership, case, needs=None, limit=20, now=None) -> list[M
     return _matches(membership, case, plan, names, ranked)
 
 
-def _listed(services):
-    """What the match page shows of each service, in a fixed number of queries."""
-    return services.select_related("organization").prefetch_related(
-        "languages",
-        Prefetch(
-            "service_at_locations",
-            queryset=ServiceAtLocation.objects.select_related("location__admin_area__parent").prefetch_related(
-                "location__addresses", "location__phones", "location__accessibility", "location__languages"
-            ),
-        ),
+def _listed(membership, ids) -> dict:
+    """{id: service} with what a match shows and explains, in seven queries whatever their number.
+
+    The service with its organization, its languages, and its locations (with area and parent
+    area, addresses, phones, accessibility features and languages, for ``present_location``), each
+    set as ``prefetch_related`` sets it, so ``service.languages.all()`` and the rest read no more.
+    Read here rather than by ``prefetch_related``, whose bookkeeping cost more than the reading (a
+    third of a ranking's time). The ids come from the viewer's directory (``directory_services``);
+    read again through it, they reach nothing more.
+    """
+    services = {service.pk: service for service in directory_services(membership).filter(pk__in=ids)}
+    if not services:
+        return {}
+    languages = _by(Language.objects.filter(service_id__in=list(services)), "service_id")
+    links = _by(
+        ServiceAtLocation.objects.filter(service_id__in=list(services)).select_related("location__admin_area__parent"),
+        "service_id",
     )
+    locations = {}  # two services at one place: each link has its own instance of the location
+    for rows in links.values():
+        for link in rows:
+            locations.setdefault(link.location_id, []).append(link.location)
+    for pk, service in services.items():
+        _prefetched(service, "languages", languages.get(pk, ()))
+        _prefetched(service, "service_at_locations", links.get(pk, ()))
+    for name, model in (
+        ("addresses", Address),
+        ("phones", Phone),
+        ("accessibility", Accessibility),
+        ("languages", Language),
+    ):
+        rows = _by(model.objects.filter(location_id__in=list(locations)), "location_id") if locations else {}
+        for pk, instances in locations.items():
+            for location in instances:
+                _prefetched(location, name, rows.get(pk, ()))
+    return services
+
+
+def _by(queryset, column) -> dict:
+    grouped = {}
+    for row in queryset:
+        grouped.setdefault(getattr(row, column), []).append(row)
+    return grouped
+
+
+def _prefetched(instance, name, rows) -> None:
+    """``instance.<name>.all()`` answers ``rows`` without a query, as after ``prefetch_related(name)``."""
+    manager = getattr(instance, name)
+    queryset = manager.get_queryset()
+    for row in rows:  # and each row knows its parent, as prefetch_related leaves them
+        manager.field.set_cached_value(row, instance)
+    queryset._result_cache = list(rows)
+    queryset._prefetch_done = True
+    if not hasattr(instance, "_prefetched_objects_cache"):
+        instance._prefetched_objects_cache = {}
+    instance._prefetched_objects_cache[manager.field.remote_field.cache_name] = queryset
 
 
 def _matches(membership, case, plan, names, ranked) -> list[Match]:
     ids = [pk for pk, _score, _d2 in ranked]
-    # The ids come from the viewer's directory (directory_services); read again by id, they reach nothing more.
-    services = {service.pk: service for service in _listed(directory_services(membership).filter(pk__in=ids))}
+    services = _listed(membership, ids)
     details = {_as_uuid(row[0]): row for row in _run(*_query(plan, names, only_ids=ids))}
     factor_names = list(plan.factors)
     matches = []
