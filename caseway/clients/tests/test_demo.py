@@ -49,7 +49,7 @@ PHONE = re.compile(r"^(\+999 |0)[12]7\d \d{3} \d{3}$")
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
+        call_command("seed_demo", up_to="clients", stdout=StringIO())
         yield
         transaction.set_rollback(True)
 
@@ -428,7 +428,7 @@ def test_it_seeds_nothing_again_and_writes_nothing_when_run_again(seeded, db):
     events = AuditEvent.objects.filter(action__startswith="clients.").count()
 
     with CaptureQueriesContext(connection) as queries:
-        call_command("seed_demo", stdout=StringIO())
+        call_command("seed_demo", up_to="clients", stdout=StringIO())
 
     assert _counts() == before
     assert AuditEvent.objects.filter(action__startswith="clients.").count() == events
