@@ -11,7 +11,7 @@ from django.utils import translation
 
 from caseway.referrals import escalation, queries
 from caseway.referrals.models import Referral, Status, Urgency
-from caseway.referrals.tests.box_helpers import HOUR, code_of, codes, due_in, inbox_url
+from caseway.referrals.tests.box_helpers import HOUR, code_of, codes, due_in, inbox_url, outbox_url
 from caseway.referrals.tests.helpers import a_draft, a_referral
 from caseway.referrals.tests.pages import WRONG_ROLES, assert_login_required
 
@@ -245,3 +245,12 @@ def test_it_stays_within_the_page_budget_with_a_full_page(personas, login_as):
 
     assert len(codes(response)) == queries.PER_PAGE
     assert len(gzip.compress(response.content)) <= 20 * 1024
+
+
+def test_it_is_in_the_navigation_of_staff_who_handle_referrals_only(personas, login_as):
+    caseworker_page = login_as(personas.caseworker_b).get(inbox_url()).content.decode()
+    admin_page = login_as(personas.admin_b).get("/").content.decode()
+
+    assert f'href="{inbox_url()}" aria-current="page"' in caseworker_page
+    assert f'href="{outbox_url()}"' in caseworker_page
+    assert inbox_url() not in admin_page
