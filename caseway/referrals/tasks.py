@@ -1,7 +1,8 @@
-"""Background jobs of the referrals app (registered with the periodic-job runner elsewhere).
+"""Background jobs of the referrals app, and the periodic ones among them (``PERIODIC_JOBS``).
 
-Schedule ``escalate_overdue_referrals`` often (every 5–15 minutes: an emergency referral is due in
-2 hours), or run ``manage.py referrals_escalate`` from cron: both call ``escalation.escalations_run``.
+``manage.py run_periodic`` (cron, every 5 minutes; ``caseway.scheduling``) enqueues
+``escalate_overdue_referrals`` every 5 minutes: an emergency referral is due in 2 hours, so an
+escalation must not wait long. ``manage.py referrals_escalate`` runs the same code by hand.
 """
 
 import datetime
@@ -9,6 +10,7 @@ import datetime
 from django.tasks import task
 
 from caseway.referrals.escalation import escalations_run
+from caseway.scheduling.registry import PeriodicJob
 
 
 @task
@@ -20,3 +22,8 @@ def escalate_overdue_referrals(now: str | None = None) -> dict:
     """
     at = datetime.datetime.fromisoformat(now) if now else None
     return escalations_run(now=at).as_dict()
+
+
+PERIODIC_JOBS = [
+    PeriodicJob("referrals.escalation", escalate_overdue_referrals, every=datetime.timedelta(minutes=5)),
+]

@@ -62,3 +62,15 @@ def test_the_command_reports_what_it_did(overdue):
     out = StringIO()
     call_command("referrals_escalate", stdout=out)
     assert "0 receiving organizations alerted and 0 senders told, of 0" in out.getvalue()
+
+
+def test_run_periodic_escalates_every_five_minutes(overdue):
+    from caseway.scheduling import registry
+
+    declared = {job.name: job for job in registry.jobs()}
+    assert declared["referrals.escalation"].every == datetime.timedelta(minutes=5)
+    assert declared["referrals.escalation"].task.module_path == "caseway.referrals.tasks.escalate_overdue_referrals"
+
+    call_command("run_periodic", stdout=StringIO())
+
+    assert ReferralAlert.objects.filter(referral=overdue, level=1).count() == 1
