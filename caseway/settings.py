@@ -227,6 +227,16 @@ if INTAKE_DRAFT_MAX_HOURS < 1:
 BREAK_GLASS_MINUTES = env_int("CASEWAY_BREAK_GLASS_MINUTES", 30)
 if not 1 <= BREAK_GLASS_MINUTES <= 24 * 60:
     raise ConfigurationError(f"CASEWAY_BREAK_GLASS_MINUTES must be from 1 to 1440 minutes, not {BREAK_GLASS_MINUTES}")
+# A secure link for an organization outside the network: days before it expires (at most 30), and
+# wrong PINs before it is locked for good (at most 10).
+EXTERNAL_LINK_DAYS = env_int("CASEWAY_EXTERNAL_LINK_DAYS", 7)
+if not 1 <= EXTERNAL_LINK_DAYS <= 30:
+    raise ConfigurationError(f"CASEWAY_EXTERNAL_LINK_DAYS must be from 1 to 30 days, not {EXTERNAL_LINK_DAYS}")
+EXTERNAL_LINK_PIN_FAILURES = env_int("CASEWAY_EXTERNAL_LINK_PIN_FAILURES", 5)
+if not 1 <= EXTERNAL_LINK_PIN_FAILURES <= 10:
+    raise ConfigurationError(
+        f"CASEWAY_EXTERNAL_LINK_PIN_FAILURES must be from 1 to 10, not {EXTERNAL_LINK_PIN_FAILURES}"
+    )
 CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 
 # Transport security. Production defaults are strict; a TLS-terminating proxy sets

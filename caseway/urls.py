@@ -19,6 +19,7 @@ urlpatterns = [
     path("clients/", include("caseway.clients.urls")),
     path("referrals/match/", include(("caseway.referrals.matching_urls", "matching"))),
     path("referrals/", include("caseway.referrals.urls")),
+    path("s/", include("caseway.referrals.external_urls")),
     path("api/v1/", include("caseway.api.urls")),
 ]
 

@@ -84,8 +84,8 @@ def _sender(referral):
 def _alert(referral, now) -> ReferralAlert:
     """The next level's alert: to the receiver's supervisors, or to the sender."""
     level = referral.escalation_level + 1
-    if level == 1 and referral.to_organization_id is None:
-        level = 2  # outside the network: no supervisors of ours to alert
+    if level == 1 and not _has_members(referral.to_organization_id, HANDLING_ROLES):
+        level = 2  # outside the network (nobody of it on Caseway to alert): the sender is told at once
     if level == 1:
         organization_id, assigned_to = referral.to_organization_id, None
         audience = ReferralAlert.Audience.SUPERVISORS

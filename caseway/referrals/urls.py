@@ -1,6 +1,7 @@
 from django.urls import path
 
 from caseway.referrals import views
+from caseway.referrals.external_urls import sender_urlpatterns as outside_urlpatterns
 
 app_name = "referrals"
 
@@ -17,4 +18,5 @@ urlpatterns = [
     path("<uuid:pk>/complete/", views.referral_complete, name="complete"),
     path("<uuid:pk>/close-unsuccessful/", views.referral_close_unsuccessful, name="close_unsuccessful"),
     path("<uuid:pk>/withdraw/", views.referral_withdraw, name="withdraw"),
+    *outside_urlpatterns,
 ]

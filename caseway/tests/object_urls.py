@@ -16,7 +16,7 @@ from caseway.clients.tests import (
 from caseway.directory.tests.factories import LocationFactory, ServiceFactory
 from caseway.orgs import services as org_services
 from caseway.orgs.tests import object_urls_agreements
-from caseway.referrals.tests import object_urls_matching, object_urls_referrals
+from caseway.referrals.tests import object_urls_external, object_urls_matching, object_urls_referrals
 
 
 @dataclass
@@ -75,5 +75,6 @@ for _area in (
     object_urls_agreements,
     object_urls_referrals,
     object_urls_matching,
+    object_urls_external,
 ):
     OBJECT_URLS.update(_area.OBJECT_URLS)
