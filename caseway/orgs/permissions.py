@@ -34,6 +34,7 @@ class Action(StrEnum):
     MANAGE_RETENTION = "clients.manage_retention"
     MANAGE_AGREEMENTS = "orgs.manage_agreements"
     OVERRIDE_CONSENT = "referrals.override_consent"
+    MANAGE_PATHWAYS = "referrals.manage_pathways"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
@@ -57,8 +58,9 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_AGREEMENTS,
         }
     ),
-    # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents.
-    Role.COORDINATOR: frozenset(_EVERY_STAFF_ROLE | {Action.CURATE_DIRECTORY}),
+    # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents,
+    # and define the network's standard referral pathways (data: steps, categories, time frames).
+    Role.COORDINATOR: frozenset(_EVERY_STAFF_ROLE | {Action.CURATE_DIRECTORY, Action.MANAGE_PATHWAYS}),
     Role.DONOR: frozenset(_EVERY_STAFF_ROLE),
     Role.MONITOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_AUDIT_LOG}),
 }

@@ -105,11 +105,26 @@ class Pathway(models.Model):
 
 
 class PathwayStep(models.Model):
+    """One referral of a pathway: the need category it meets, how urgent, and its time frame.
+
+    A step is *due* ``within_hours`` after the start of the pathway (``DueFrom.START``: steps
+    that run side by side) or after the previous step was accepted (``DueFrom.PREVIOUS``: one
+    after the other); see ``pathways.progress``.
+    """
+
+    class DueFrom(models.TextChoices):
+        START = "start", _("the start of the pathway")
+        PREVIOUS = "previous", _("the previous step")
+
     pathway = models.ForeignKey(Pathway, on_delete=models.CASCADE, related_name="steps")
     order = models.PositiveSmallIntegerField(_("order"))
     category = models.CharField(_("need category"), max_length=100, help_text="Caseway taxonomy code")
     urgency = models.CharField(_("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.NORMAL)
-    within_hours = models.PositiveIntegerField(_("start within (hours)"), help_text="from the start of the pathway")
+    within_hours = models.PositiveIntegerField(
+        _("due within (hours)"),
+        help_text="after the start of the pathway, or after the previous step was accepted (due_from)",
+    )
+    due_from = models.CharField(_("counted from"), max_length=10, choices=DueFrom.choices, default=DueFrom.START)
 
     class Meta:
         ordering = ["pathway", "order"]
@@ -120,13 +135,27 @@ class PathwayStep(models.Model):
 
 
 class PathwayRun(models.Model):
-    """One client's journey along a pathway, started from a case."""
+    """One client's journey along a pathway, started from a case (``pathways.pathway_start``).
+
+    Its referrals point back to it (``Referral.pathway_run`` and ``pathway_step``). Ended by the
+    sender when it is no longer followed; a case has at most one run of a pathway not ended.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="pathway_runs")
     pathway = models.ForeignKey(Pathway, on_delete=models.PROTECT, related_name="runs")
     started_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     started_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "pathway"],
+                condition=models.Q(ended_at__isnull=True),
+                name="referrals_one_open_run_per_pathway",
+            )
+        ]
 
     def __str__(self):
         return f"{self.pathway_id} for {self.case_id}"

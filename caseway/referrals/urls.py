@@ -2,6 +2,7 @@ from django.urls import path
 
 from caseway.referrals import views
 from caseway.referrals.external_urls import sender_urlpatterns as outside_urlpatterns
+from caseway.referrals.pathway_urls import urlpatterns as pathway_urlpatterns
 
 app_name = "referrals"
 
@@ -19,4 +20,5 @@ urlpatterns = [
     path("<uuid:pk>/close-unsuccessful/", views.referral_close_unsuccessful, name="close_unsuccessful"),
     path("<uuid:pk>/withdraw/", views.referral_withdraw, name="withdraw"),
     *outside_urlpatterns,
+    *pathway_urlpatterns,
 ]

@@ -29,6 +29,7 @@ EXPECTED = {
     Action.MANAGE_RETENTION: {A},
     Action.MANAGE_AGREEMENTS: {A},
     Action.OVERRIDE_CONSENT: {S},
+    Action.MANAGE_PATHWAYS: {K},
 }
 
 

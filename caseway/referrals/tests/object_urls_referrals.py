@@ -66,3 +66,8 @@ OBJECT_URLS.update(
         ),
     }
 )
+
+# Pathways keep their own module; they are referral pages too.
+from caseway.referrals.tests.object_urls_pathways import OBJECT_URLS as PATHWAY_OBJECT_URLS  # noqa: E402
+
+OBJECT_URLS.update(PATHWAY_OBJECT_URLS)
