@@ -206,6 +206,8 @@ BAND_AGES = {
     AgeBand.AGE_60_PLUS: (60, 120),
 }
 ACCESSIBILITY_LABELS = dict(Accessibility.Feature.choices)
+DOMAIN_LABELS = dict(Need.Domain.choices)
+PRIORITY_LABELS = dict(Need.Priority.choices)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -347,7 +349,7 @@ class WantedNeed:
 
     @property
     def label(self) -> str:
-        return str(dict(Need.Domain.choices).get(self.domain, self.domain))
+        return str(DOMAIN_LABELS.get(self.domain, self.domain))
 
 
 PRIORITY_ORDER = {Need.Priority.HIGH: 0, Need.Priority.MEDIUM: 1, Need.Priority.LOW: 2}
@@ -408,7 +410,6 @@ def _need_terms(wanted) -> dict[str, tuple[set, set]]:
 class ClientFacts:
     district: AdminArea | None
     region: AdminArea | None
-    region_area_ids: tuple  # the region and its districts
     country: str  # the country code: the first two letters of the area's P-code
     latitude: float | None
     longitude: float | None
@@ -421,17 +422,12 @@ class ClientFacts:
 
 
 def _client_facts(membership, case) -> ClientFacts:
-    """Two queries: the client's area with its parents, and the areas of the client's region."""
+    """One query: the client's area with its parents."""
     client = case.client
     area = AdminArea.objects.select_related("parent__parent").get(pk=client.admin_area_id)
     chain = [area, area.parent, area.parent.parent if area.parent else None]
     by_level = {place.level: place for place in chain if place is not None}
     region = by_level.get(AdminArea.Level.ADMIN1)
-    region_areas = ()
-    if region is not None:
-        region_areas = tuple(
-            AdminArea.objects.filter(Q(pk=region.pk) | Q(parent_id=region.pk)).values_list("pk", flat=True)
-        )
     located = next((place for place in chain if place is not None and place.latitude is not None), None)
     languages = tuple(dict.fromkeys(code.strip() for code in client.languages or () if code and code.strip()))
     codes = set()
@@ -445,7 +441,6 @@ def _client_facts(membership, case) -> ClientFacts:
     return ClientFacts(
         district=by_level.get(AdminArea.Level.ADMIN2),
         region=region,
-        region_area_ids=region_areas,
         country=area.country_code,
         latitude=float(located.latitude) if located and located.longitude is not None else None,
         longitude=float(located.longitude) if located and located.longitude is not None else None,
@@ -873,46 +868,47 @@ def rank_services(*, membership, case, needs=None, limit=20, now=None) -> list[M
 
 
 def _listed(membership, ids) -> dict:
-    """{id: service} with what a match shows and explains, in seven queries whatever their number.
+    """{id: service} with what a match shows and explains, in six queries whatever their number.
 
-    The service with its organization, its languages, and its locations (with area and parent
-    area, addresses, phones, accessibility features and languages, for ``present_location``), each
-    set as ``prefetch_related`` sets it, so ``service.languages.all()`` and the rest read no more.
-    Read here rather than by ``prefetch_related``, whose bookkeeping cost more than the reading (a
-    third of a ranking's time). The ids come from the viewer's directory (``directory_services``);
-    read again through it, they reach nothing more.
+    The service with its organization, its languages, and its locations (with their area,
+    addresses, phones, accessibility features and languages, for ``present_location``), each set
+    as ``prefetch_related`` sets it, so ``service.languages.all()`` and the rest read no more. Read
+    here rather than by ``prefetch_related``, whose bookkeeping cost more than the reading (a third
+    of a ranking's time), and without the program and parent area nothing here shows (they load on
+    use). The ids come from the viewer's directory (``directory_services``); read again through it,
+    they reach nothing more.
     """
-    services = {service.pk: service for service in directory_services(membership).filter(pk__in=ids)}
+    found = directory_services(membership).filter(pk__in=ids).select_related(None).select_related("organization")
+    services = {service.pk: service for service in found}
     if not services:
         return {}
-    languages = _by(Language.objects.filter(service_id__in=list(services)), "service_id")
-    links = _by(
-        ServiceAtLocation.objects.filter(service_id__in=list(services)).select_related("location__admin_area__parent"),
+    links = _grouped(
+        ServiceAtLocation.objects.filter(service_id__in=list(services)).select_related("location__admin_area"),
         "service_id",
     )
     locations = {}  # two services at one place: each link has its own instance of the location
     for rows in links.values():
         for link in rows:
             locations.setdefault(link.location_id, []).append(link.location)
+    spoken = list(Language.objects.filter(Q(service_id__in=list(services)) | Q(location_id__in=list(locations))))
     for pk, service in services.items():
-        _prefetched(service, "languages", languages.get(pk, ()))
+        _prefetched(service, "languages", [language for language in spoken if language.service_id == pk])
         _prefetched(service, "service_at_locations", links.get(pk, ()))
-    for name, model in (
-        ("addresses", Address),
-        ("phones", Phone),
-        ("accessibility", Accessibility),
-        ("languages", Language),
-    ):
-        rows = _by(model.objects.filter(location_id__in=list(locations)), "location_id") if locations else {}
-        for pk, instances in locations.items():
-            for location in instances:
+    details = {"languages": _grouped(spoken, "location_id")}
+    for name, model in (("addresses", Address), ("phones", Phone), ("accessibility", Accessibility)):
+        details[name] = (
+            _grouped(model.objects.filter(location_id__in=list(locations)), "location_id") if locations else {}
+        )
+    for pk, instances in locations.items():
+        for location in instances:
+            for name, rows in details.items():
                 _prefetched(location, name, rows.get(pk, ()))
     return services
 
 
-def _by(queryset, column) -> dict:
+def _grouped(rows, column) -> dict:
     grouped = {}
-    for row in queryset:
+    for row in rows:
         grouped.setdefault(getattr(row, column), []).append(row)
     return grouped
 
@@ -966,7 +962,11 @@ def _shown_location(service, facts):
         area_id = location.admin_area_id
         if facts.district is not None and area_id == facts.district.pk:
             return 0
-        if area_id is not None and area_id in facts.region_area_ids:
+        if (
+            area_id is not None
+            and facts.region is not None
+            and facts.region.pk in (area_id, location.admin_area.parent_id)
+        ):
             return 1
         if location.location_type == Location.LocationType.VIRTUAL:
             return 2
@@ -1066,7 +1066,7 @@ def _reasons(service, match, facts, wanted, applied) -> list[Reason]:
                 text = gettext("A broader service for the need: %(need)s") % {"need": need.label}
             reasons.append(Reason(code, text, base))
             if points - base:
-                priority = dict(Need.Priority.choices).get(need.priority, need.priority)
+                priority = PRIORITY_LABELS.get(need.priority, need.priority)
                 reasons.append(
                     Reason(
                         "priority",
