@@ -45,18 +45,21 @@ order of the planned people's keys; each gets the next story. A candidate alread
 import datetime
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
+from caseway.accounts.models import User
 from caseway.clients.consent import consent_record, consent_revoke, shared_categories, wording_for
 from caseway.clients.demo import DEMO_DOMAIN, DEMO_NOW
 from caseway.clients.models import Case, CaseStatus, Consent, ConsentPurpose, DataCategory
 from caseway.orgs import agreement_services
+from caseway.orgs import demo as orgs_demo
 from caseway.orgs.agreements import agreements_in_force, allowed_categories
 from caseway.orgs.categories import SharingPurpose
-from caseway.orgs.models import Membership
+from caseway.orgs.models import Membership, Organization, OrganizationType
 from caseway.orgs.permissions import Role
-from caseway.referrals import escalation, forms, gate, services
+from caseway.referrals import escalation, external, forms, gate, services
 from caseway.referrals.models import (
     DeclineReason,
     Outcome,
@@ -558,3 +561,116 @@ def seed(network: dict) -> None:
             _date(referral, story, moments)
             _escalate(referral, story, seeded_at)
     network["referrals"] = [referral.pk for referral, _story, _moments in made]
+    network["outside_referrals"] = seed_outside_network(network)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outside the network: a hospital nobody of which uses Caseway (``external.py``)
+#
+# Its director signs a data-sharing agreement for referrals on Caseway (an agency admin, printed
+# among the demo logins); nobody of it receives referrals, so Horizon Women's Network refers to
+# it on paper or through a secure link. Two clients agree to be referred there: one referral
+# was accepted through a link (opened with its PIN, answered, the link used up); the other waits
+# for an answer with a live link, after the form was printed. The links' tokens and PINs are
+# random and forgotten at once: nothing secret is printed. To try a link, make a new one on the
+# referral's page "Printed form and secure link": its address and PIN are shown there, once.
+
+OUTSIDE = ("ADH", "Aldoria District Hospital", "XA", "Director, Aldoria District Hospital")
+OUTSIDE_SENDER = "HWN"
+OUTSIDE_CATEGORIES = (
+    (DataCategory.IDENTITY, DataCategory.NEEDS, DataCategory.HEALTH),  # accepted through a link
+    (DataCategory.NEEDS, DataCategory.HEALTH),  # waiting: the code, no name
+)
+OUTSIDE_REASON = REASONS["RHC"]
+
+
+def _outside_organization():
+    acronym, name, country, _signatory = OUTSIDE
+    organization, _created = Organization.objects.get_or_create(
+        name=name,
+        defaults={"acronym": acronym, "type": OrganizationType.HEALTH_FACILITY, "country": country, "is_active": True},
+    )
+    email = orgs_demo._email(acronym, "admin")
+    user = User.objects.filter(email=email).first() or orgs_demo._ensure_user(
+        email, f"{Role.AGENCY_ADMIN.label} ({acronym})", make_password(orgs_demo.DEMO_PASSWORD)
+    )
+    admin, _created = Membership.objects.get_or_create(
+        user=user, organization=organization, defaults={"role": Role.AGENCY_ADMIN}
+    )
+    return organization, admin
+
+
+def _outside_candidates(network, sender) -> list[Case]:
+    """The sender's open cases, in the order of the people's keys: the first ones are referred."""
+    keys = {case_id: key for key, case_id in network.get("client_cases", {}).items()}
+    cases = Case.objects.filter(pk__in=list(keys), organization=sender).exclude(status=CaseStatus.CLOSED)
+    return sorted(cases.select_related("client"), key=lambda case: keys[case.pk])
+
+
+def _agree_to_outside(worker, case, outside, categories) -> None:
+    """The client agrees (verbally, as at intake) to be referred to the hospital and to share ``categories``."""
+    latest = Consent.objects.filter(client=case.client).order_by("-recorded_at").first()
+    for purpose, named in ((ConsentPurpose.REFERRAL, ()), (ConsentPurpose.SHARING, categories)):
+        consent_record(
+            actor=worker.user,
+            membership=worker,
+            client=case.client,
+            purpose=purpose,
+            granted=True,
+            recipient=outside,
+            categories=list(named),
+            given_by=latest.given_by,
+            caregiver_relationship=latest.caregiver_relationship,
+            method=Consent.Method.VERBAL,
+            wording=wording_for(purpose, "en"),
+        )
+
+
+def seed_outside_network(network) -> list:
+    """Two referrals to an organization outside the network, through the services (idempotent)."""
+    organizations = network["organizations"]
+    sender = organizations.get(OUTSIDE_SENDER)
+    staff = _staff(sender) if sender is not None else None
+    if staff is None or staff.admin is None:
+        return []
+    outside, outside_admin = _outside_organization()
+    if not agreements_in_force(sender, outside).exists():
+        agreement = agreement_services.agreement_propose(
+            actor=staff.admin.user,
+            membership=staff.admin,
+            partner=outside,
+            categories=(DataCategory.IDENTITY, DataCategory.CONTACT, DataCategory.NEEDS, DataCategory.HEALTH),
+            purposes=(SharingPurpose.REFERRAL,),
+            valid_from=AGREEMENT_START,
+            signed_by="Executive Director, Horizon Women's Network",
+        )
+        agreement_services.agreement_accept(
+            actor=outside_admin.user, membership=outside_admin, agreement=agreement, signed_by=OUTSIDE[3]
+        )
+    worker = staff.worker
+    made = []
+    for case, wanted in zip(_outside_candidates(network, sender), OUTSIDE_CATEGORIES, strict=False):
+        existing = Referral.objects.filter(from_case=case, to_organization=outside).first()
+        if existing is not None:
+            made.append(existing.pk)
+            continue
+        categories = sorted(set(wanted) & services.sender_may_share(worker, case))
+        _agree_to_outside(worker, case, outside, categories)
+        referral = external.external_referral_create(
+            actor=worker.user,
+            membership=worker,
+            case=case,
+            to_organization=outside,
+            urgency=Urgency.HIGH if len(made) == 0 else Urgency.NORMAL,
+            reason=OUTSIDE_REASON,
+            categories=categories,
+        )
+        referral = services.referral_send(actor=worker.user, membership=worker, referral=referral)
+        _link, token, pin = external.external_link_create(actor=worker.user, membership=worker, referral=referral)
+        if len(made) == 0:
+            opened = external.open_link(token=token, pin=pin)
+            external.answer_link(token=token, grant=opened.grant, answer=external.ACCEPT)
+        else:
+            external.print_package(actor=worker.user, membership=worker, referral=referral)
+        made.append(referral.pk)
+    return made
