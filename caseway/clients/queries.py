@@ -215,13 +215,7 @@ def _may_see(membership, case, category, page) -> bool:
     """Whether ``membership`` may see ``category`` (identity or contact) of ``case``, as a page would."""
     if category == DataCategory.IDENTITY:
         return access.can_see_identity(membership, case, page=page)
-    if category not in page.categories_of(membership, case):
-        return False
-    if not case.is_sensitive:
-        return True
-    if access.is_on_case_team(membership, case):
-        return True
-    return access.has_broken_glass(membership, case, page=page)
+    return access.can_see_contact(membership, case, page=page)
 
 
 def _identifiable(membership, matches, category):
