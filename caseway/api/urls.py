@@ -47,6 +47,9 @@ urlpatterns = [
         name="referral_close_unsuccessful",
     ),
     path("referrals/<uuid:pk>/withdraw/", referrals_api.ReferralWithdraw.as_view(), name="referral_withdraw"),
+    path("pathways/", referrals_api.PathwayList.as_view(), name="pathway_list"),
+    path("cases/<uuid:pk>/pathways/", referrals_api.CasePathwayRuns.as_view(), name="case_pathways"),
+    path("pathway-runs/<uuid:pk>/", referrals_api.PathwayRunDetail.as_view(), name="pathway_run_detail"),
     # Last: everything else under /api/v1/ answers in JSON too.
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -18,14 +18,22 @@ from rest_framework.views import APIView
 
 from caseway import audit
 from caseway.clients import access as client_access
-from caseway.clients.models import DataCategory
+from caseway.clients.models import DataCategory, Need
 from caseway.directory.models import Service
 from caseway.lib.access import OBJECT, ROLE
 from caseway.orgs.api import MembershipAllows
 from caseway.orgs.models import Organization
 from caseway.orgs.permissions import Action
-from caseway.referrals import access, services, transitions
-from caseway.referrals.models import DeclineReason, Outcome, Status, UnsuccessfulReason, Urgency
+from caseway.referrals import access, pathway_access, pathways, services, transitions
+from caseway.referrals.models import (
+    DeclineReason,
+    Outcome,
+    Pathway,
+    PathwayStep,
+    Status,
+    UnsuccessfulReason,
+    Urgency,
+)
 from caseway.referrals.transitions import RECEIVER, SENDER, InvalidTransition
 
 VALIDATION_ERROR = OpenApiResponse(
@@ -547,3 +555,277 @@ class ReferralWithdraw(TransitionView):
     )
     def post(self, request, pk):
         return super().post(request, pk)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pathways: the definitions in use, starting one from a case, and its progress (pathways.py)
+
+
+class PathwayStepSerializer(serializers.Serializer):
+    order = serializers.IntegerField(read_only=True)
+    category = serializers.CharField(read_only=True, help_text=_("A code of the Caseway taxonomy."))
+    category_name = serializers.CharField(read_only=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, read_only=True)
+    within_hours = serializers.IntegerField(read_only=True)
+    due_from = serializers.ChoiceField(choices=PathwayStep.DueFrom.choices, read_only=True)
+    time_frame = serializers.CharField(read_only=True)
+
+
+class PathwaySerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    needs = serializers.ListField(
+        child=serializers.ChoiceField(choices=Need.Domain.choices),
+        read_only=True,
+        help_text=_("The open needs it suits."),
+    )
+    urgent_health_need = serializers.BooleanField(read_only=True)
+    steps = PathwayStepSerializer(many=True, read_only=True)
+
+
+class StepChoiceSerializer(serializers.Serializer):
+    order = serializers.IntegerField(min_value=1, max_value=pathways.MAX_ORDER, help_text=_("The step's number."))
+    include = serializers.BooleanField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("Refer this step now. Left out: when it can be referred."),
+    )
+    service = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("A service meeting the step's category. Left out: the one proposed."),
+    )
+    categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DataCategory.choices),
+        max_length=len(DataCategory.values),
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text=_("The information to share. Left out: what the client agreed to share and the agreement covers."),
+    )
+
+
+class PathwayStartSerializer(serializers.Serializer):
+    pathway = serializers.SlugField(max_length=50, help_text=_("The code of a pathway in use."))
+    steps = StepChoiceSerializer(
+        many=True,
+        required=False,
+        default=list,
+        max_length=pathways.MAX_STEPS,
+        help_text=_("Choices for some steps; the others get what is proposed."),
+    )
+    note = serializers.CharField(
+        max_length=pathways.NOTE_MAX_LENGTH,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Added to every referral's reason. No names or details of the client."),
+    )
+
+
+class StepProgressSerializer(serializers.Serializer):
+    order = serializers.IntegerField(read_only=True)
+    position = serializers.IntegerField(read_only=True)
+    category = serializers.CharField(read_only=True)
+    category_name = serializers.CharField(read_only=True)
+    urgency = serializers.ChoiceField(choices=Urgency.choices, read_only=True)
+    time_frame = serializers.CharField(read_only=True)
+    due_at = serializers.DateTimeField(read_only=True)
+    state = serializers.ChoiceField(
+        choices=[(value, value) for value in pathways.StepState.LABELS],
+        read_only=True,
+        help_text=_("to_refer, blocked (see blocked_reasons), awaiting an answer, accepted, completed."),
+    )
+    late = serializers.BooleanField(read_only=True, help_text=_("Past its due time and not accepted yet."))
+    accepted_late = serializers.BooleanField(read_only=True)
+    is_next = serializers.BooleanField(read_only=True)
+    blocked_reasons = serializers.ListField(child=serializers.CharField(), read_only=True)
+    earlier_referrals = serializers.IntegerField(read_only=True)
+    referral = ReferralSerializer(read_only=True, allow_null=True, help_text=_("The step's latest referral."))
+
+
+class PathwayRefSerializer(serializers.Serializer):
+    code = serializers.CharField(read_only=True)
+    name = serializers.CharField(read_only=True)
+
+
+class PathwayRunSerializer(serializers.Serializer):
+    id = serializers.UUIDField(read_only=True)
+    pathway = PathwayRefSerializer(read_only=True)
+    case = serializers.UUIDField(read_only=True)
+    started_at = serializers.DateTimeField(read_only=True)
+    ended_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    complete = serializers.BooleanField(read_only=True, help_text=_("Every step completed."))
+    late_steps = serializers.IntegerField(read_only=True)
+    next_step = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text=_("The order of the step due first among those not accepted yet.")
+    )
+    steps = StepProgressSerializer(many=True, read_only=True)
+
+
+def pathway_payload(pathway, names) -> dict:
+    profile = pathway.need_profile or {}
+    return {
+        "code": pathway.code,
+        "name": pathway.name,
+        "description": pathway.description,
+        "needs": list(profile.get("needs", [])),
+        "urgent_health_need": bool(profile.get("urgent_health_need")),
+        "steps": [
+            {
+                "order": step.order,
+                "category": step.category,
+                "category_name": pathways.category_label(step.category, names),
+                "urgency": step.urgency,
+                "within_hours": step.within_hours,
+                "due_from": step.due_from,
+                "time_frame": pathways.time_frame(step),
+            }
+            for step in pathway.steps.all()
+        ],
+    }
+
+
+def run_payload(membership, progress) -> dict:
+    run = progress.run
+    return {
+        "id": run.pk,
+        "pathway": {"code": run.pathway.code, "name": run.pathway.name},
+        "case": run.case_id,
+        "started_at": run.started_at,
+        "ended_at": run.ended_at,
+        "complete": progress.complete,
+        "late_steps": progress.late_count,
+        "next_step": progress.next_step.step.order if progress.next_step else None,
+        "steps": [
+            {
+                "order": row.step.order,
+                "position": row.position,
+                "category": row.step.category,
+                "category_name": row.label,
+                "urgency": row.step.urgency,
+                "time_frame": row.time_frame,
+                "due_at": row.due_at,
+                "state": row.state,
+                "late": row.late,
+                "accepted_late": row.accepted_late,
+                "is_next": row.is_next,
+                "blocked_reasons": [str(reason) for reason in row.blocked_reasons],
+                "earlier_referrals": row.earlier,
+                "referral": referral_payload(membership, row.referral) if row.referral else None,
+            }
+            for row in progress.steps
+        ],
+    }
+
+
+class PathwayList(ReferralApiMixin, APIView):
+    caseway_access = ROLE
+
+    @extend_schema(
+        operation_id="pathways_list",
+        summary=_("List the pathways in use"),
+        description=_(
+            "The network's standard referral pathways that caseworkers may start, with their steps: need "
+            "category, urgency and time frame. Coordinators define them in the web interface."
+        ),
+        responses={200: PathwaySerializer(many=True)},
+    )
+    def get(self, request):
+        rows = Pathway.objects.filter(is_active=True).prefetch_related("steps").order_by("name", "pk")
+        names = pathways.category_names()
+        return Response(PathwaySerializer([pathway_payload(pathway, names) for pathway in rows], many=True).data)
+
+
+class CasePathwayRuns(ReferralApiMixin, APIView):
+    caseway_access = OBJECT
+    parser_classes = FORM_PARSERS
+
+    @extend_schema(
+        operation_id="case_pathways_list",
+        summary=_("A case's pathways and their progress"),
+        description=_(
+            "Every pathway started from one of your organization's cases, latest first: each step's latest "
+            "referral, its due time, whether it is late, why it is blocked, and the next step. Others answer 404."
+        ),
+        responses={200: PathwayRunSerializer(many=True)},
+    )
+    def get(self, request, pk):
+        membership = request.membership
+        case = client_access.get_case_for_member(membership, pk)
+        runs = pathways.case_progress(membership, case)
+        return Response(PathwayRunSerializer([run_payload(membership, run) for run in runs], many=True).data)
+
+    @extend_schema(
+        operation_id="case_pathways_start",
+        summary=_("Start a pathway from a case"),
+        description=_(
+            "Creates and sends the referral of every step chosen (by default every step that can be referred), "
+            "each through the client's consent and a data-sharing agreement, with the package snapshot, all or "
+            "nothing. A step that cannot be referred as chosen answers 400 under step_<order>, naming why; "
+            "nothing is written then."
+        ),
+        request=PathwayStartSerializer,
+        responses={201: PathwayRunSerializer, 400: VALIDATION_ERROR},
+    )
+    def post(self, request, pk):
+        membership = request.membership
+        case = client_access.get_case_for_member(membership, pk)
+        serializer = PathwayStartSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        pathway = Pathway.objects.filter(code=data["pathway"], is_active=True).first()
+        if pathway is None:
+            raise exceptions.ValidationError({"pathway": [_("No pathway in use has this code.")]})
+        choices = _step_choices(data["steps"])
+        try:
+            run = pathways.pathway_start(
+                actor=request.user,
+                membership=membership,
+                case=case,
+                pathway=pathway,
+                choices=choices,
+                note=data["note"],
+                request=request,
+            )
+        except DjangoValidationError as error:
+            raise _validation_error(error) from None
+        progress = pathways.progress(membership, pathway_access.get_run_for_member(membership, run.pk))
+        return Response(PathwayRunSerializer(run_payload(membership, progress)).data, status=status.HTTP_201_CREATED)
+
+
+def _step_choices(rows) -> dict:
+    choices = {}
+    for row in rows:
+        if row["order"] in choices:
+            raise exceptions.ValidationError({"steps": [_("Name each step once.")]})
+        service = None
+        if row["service"] is not None:
+            service = Service.objects.select_related("organization").filter(pk=row["service"]).first()
+            if service is None:
+                raise exceptions.ValidationError({f"step_{row['order']}": [_("No service has this id.")]})
+        choices[row["order"]] = pathways.StepChoice(
+            service=service, categories=row["categories"], include=row["include"]
+        )
+    return choices
+
+
+class PathwayRunDetail(ReferralApiMixin, APIView):
+    caseway_access = OBJECT
+
+    @extend_schema(
+        operation_id="pathway_runs_retrieve",
+        summary=_("A pathway's progress"),
+        description=_(
+            "One pathway started from one of your organization's cases: each step's latest referral, its due "
+            "time, whether it is late, why it is blocked, and the next step. Others answer 404."
+        ),
+        responses={200: PathwayRunSerializer},
+    )
+    def get(self, request, pk):
+        membership = request.membership
+        progress = pathways.progress(membership, pathway_access.get_run_for_member(membership, pk))
+        return Response(PathwayRunSerializer(run_payload(membership, progress)).data)

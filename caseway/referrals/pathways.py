@@ -852,6 +852,8 @@ def case_progress(membership, case, *, now=None) -> list[RunProgress]:
         .prefetch_related("pathway__steps")
         .order_by("-started_at", "pk")
     )
+    if not runs:
+        return []
     planner = Planner(membership, case)
     referrals = _run_referrals(membership, runs)
     now = now or timezone.now()

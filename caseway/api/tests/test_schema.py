@@ -31,6 +31,10 @@ OPERATIONS = {
     ("/api/v1/referrals/{id}/complete/", "post"),
     ("/api/v1/referrals/{id}/close-unsuccessful/", "post"),
     ("/api/v1/referrals/{id}/withdraw/", "post"),
+    ("/api/v1/pathways/", "get"),
+    ("/api/v1/cases/{id}/pathways/", "get"),
+    ("/api/v1/cases/{id}/pathways/", "post"),
+    ("/api/v1/pathway-runs/{id}/", "get"),
 }
 
 

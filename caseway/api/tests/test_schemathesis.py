@@ -44,6 +44,10 @@ OPERATIONS = {
     "POST /api/v1/referrals/{id}/complete/",
     "POST /api/v1/referrals/{id}/close-unsuccessful/",
     "POST /api/v1/referrals/{id}/withdraw/",
+    "GET /api/v1/pathways/",
+    "GET /api/v1/cases/{id}/pathways/",
+    "POST /api/v1/cases/{id}/pathways/",
+    "GET /api/v1/pathway-runs/{id}/",
 }
 
 

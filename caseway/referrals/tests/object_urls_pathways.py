@@ -40,3 +40,12 @@ OBJECT_URLS = {
     "referrals:pathway_step_refer": lambda personas: _run(personas, kwargs={"order": 2}),
     "referrals:pathway_run_end": lambda personas: _run(personas, method="post"),
 }
+
+OBJECT_URLS.update(
+    {
+        "api:case_pathways": lambda personas: _object_case(
+            personas.caseworker_a, personas.outsider, {"pk": ready_case(personas).pk}
+        ),
+        "api:pathway_run_detail": lambda personas: _run(personas),
+    }
+)
