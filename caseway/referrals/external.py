@@ -546,7 +546,7 @@ def _try_pin(token, pin, request, now) -> Opened | None:
         _spend_the_same_time(pin)
         _record("referrals.external_link_refused", link, ["pin", f"state.{state}"], request, referral)
         return None
-    if not pin or not check_password(pin, link.pin_hash):
+    if not check_password(pin, link.pin_hash) or not pin:  # the hash first: an empty PIN takes as long
         link.failed_attempts += 1
         fields = ["failed_attempts"]
         if link.failed_attempts >= max_failures():
