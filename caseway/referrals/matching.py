@@ -899,8 +899,9 @@ def _listed(membership, ids) -> dict:
         for link in rows:
             locations.setdefault(link.location_id, []).append(link.location)
     spoken = list(Language.objects.filter(Q(service_id__in=list(services)) | Q(location_id__in=list(locations))))
+    by_service = _grouped(spoken, "service_id")
     for pk, service in services.items():
-        _prefetched(service, "languages", [language for language in spoken if language.service_id == pk])
+        _prefetched(service, "languages", by_service.get(pk, ()))
         _prefetched(service, "service_at_locations", links.get(pk, ()))
     details = {"languages": _grouped(spoken, "location_id")}
     for name, model in (("addresses", Address), ("phones", Phone), ("accessibility", Accessibility)):
