@@ -59,10 +59,13 @@ from caseway.orgs.agreements import agreements_in_force, allowed_categories
 from caseway.orgs.categories import SharingPurpose
 from caseway.orgs.models import Membership, Organization, OrganizationType
 from caseway.orgs.permissions import Role
-from caseway.referrals import escalation, external, forms, gate, services
+from caseway.referrals import escalation, external, forms, gate, pathways, services
 from caseway.referrals.models import (
     DeclineReason,
     Outcome,
+    Pathway,
+    PathwayRun,
+    PathwayStep,
     Referral,
     ReferralEvent,
     Status,
@@ -561,6 +564,7 @@ def seed(network: dict) -> None:
             _date(referral, story, moments)
             _escalate(referral, story, seeded_at)
     network["referrals"] = [referral.pk for referral, _story, _moments in made]
+    network["pathway_runs"] = seed_pathways(network)
     network["outside_referrals"] = seed_outside_network(network)
 
 
@@ -674,3 +678,197 @@ def seed_outside_network(network) -> list:
             external.print_package(actor=worker.user, membership=worker, referral=referral)
         made.append(referral.pk)
     return made
+
+
+# ---------------------------------------------------------------------------------------------
+# Pathways (``pathways.py``): two standard pathways, and one client's run in progress
+#
+# The coordinator of the Recovery Support Mission defines the network's two pathways through the
+# pathway services. For one client of the clients demo who agreed to be referred where the first
+# two steps of "CRSV within 72 hours" can go (and whose case has no referral yet), her caseworker
+# starts it through ``pathways.pathway_start`` with those two steps; legal counselling waits until
+# she decides (to refer later, from the case). Then the receivers answer through the referral
+# services, as in the stories above: the clinical care was accepted within hours and is under
+# way; the psychosocial referral was declined for lack of capacity, so that step is late and to
+# refer again: what the case shows as next. The times are the stories' (``_moments``, ``_date``):
+# the run started nine days before the seeding moment, squeezed after the client's consent if
+# need be.
+
+S_ = PathwayStep.DueFrom.START
+P_ = PathwayStep.DueFrom.PREVIOUS
+PATHWAYS = (
+    (
+        "crsv-72h",
+        "CRSV within 72 hours",
+        "For a survivor of sexual violence seen within 72 hours of the assault: clinical care first (post-"
+        "exposure prophylaxis and emergency contraception work only within 72 hours), then psychosocial "
+        "support, then legal counselling if she wishes.",
+        ("health", "mental_health", "safety"),
+        True,
+        (
+            ("health.cmr", Urgency.EMERGENCY, 72, S_),
+            ("mhpss", Urgency.HIGH, 7 * 24, P_),
+            ("legal.counselling", Urgency.NORMAL, 14 * 24, P_),
+        ),
+    ),
+    (
+        "returning-women-children",
+        "Women returning with children",
+        "For a woman coming back with her children: childcare, so she can attend vocational training, and "
+        "psychosocial support, all started in the first weeks.",
+        ("childcare", "livelihoods", "mental_health"),
+        False,
+        (
+            ("childcare", Urgency.NORMAL, 7 * 24, S_),
+            ("livelihoods.vocational_training", Urgency.NORMAL, 14 * 24, S_),
+            ("mhpss", Urgency.NORMAL, 7 * 24, S_),
+        ),
+    ),
+)
+DEMO_PATHWAY = "crsv-72h"
+RUN_DAYS = 9 * DAYS
+# Per step order: the referral's life, in hours before the seeding moment (see Story).
+RUN_STORIES = {
+    1: Story(
+        "pathway_clinical",
+        Urgency.EMERGENCY,
+        (
+            (S.DRAFT, RUN_DAYS),
+            (S.SENT, RUN_DAYS - 0.02),
+            (S.VIEWED, RUN_DAYS - 1),
+            (S.ACCEPTED, RUN_DAYS - 2),
+            (S.IN_SERVICE, RUN_DAYS - 5),
+        ),
+    ),
+    2: Story(
+        "pathway_declined",
+        Urgency.HIGH,
+        ((S.DRAFT, RUN_DAYS), (S.SENT, RUN_DAYS - 0.02), (S.VIEWED, RUN_DAYS - 24), (S.DECLINED, RUN_DAYS - 48)),
+    ),
+}
+
+
+def _coordinator(organizations):
+    mission = organizations.get("RSM")
+    if mission is None:
+        return None
+    return next((m for m in _demo_members(mission) if m.role == Role.COORDINATOR), None)
+
+
+def _define_pathways(organizations) -> None:
+    coordinator = _coordinator(organizations)
+    if coordinator is None:
+        return
+    for code, name, description, needs, urgent, steps in PATHWAYS:
+        if Pathway.objects.filter(code=code).exists():
+            continue  # defined by an earlier run, or by the people using the demo
+        pathway = pathways.pathway_create(
+            actor=coordinator.user,
+            membership=coordinator,
+            code=code,
+            name=name,
+            description=description,
+            needs=needs,
+            urgent_health_need=urgent,
+        )
+        for category, urgency, hours, due_from in steps:
+            pathways.pathway_step_add(
+                actor=coordinator.user,
+                membership=coordinator,
+                pathway=pathway,
+                category=category,
+                urgency=urgency,
+                within_hours=hours,
+                due_from=due_from,
+            )
+
+
+def _pathway_candidate(network, organizations, staff, pathway):
+    """The first client (by person key) whose case has no referral and for whom the first steps can go."""
+    acronyms = {organization.pk: acronym for acronym, organization in organizations.items()}
+    seen = set()
+    for candidate in candidates(network):
+        case = candidate.case
+        if case.pk in seen or staff.get(candidate.sender) is None or case.status == CaseStatus.CLOSED:
+            continue
+        seen.add(case.pk)
+        if (
+            Referral.objects.filter(from_case=case).exists()
+            or Case.objects.filter(client_id=case.client_id).count() > 1
+        ):
+            continue
+        plans = pathways.plan(staff[candidate.sender].worker, case, pathway)[: len(RUN_STORIES)]
+        if len(plans) < len(RUN_STORIES) or not all(plan.include for plan in plans):
+            continue
+        if all(staff.get(acronyms.get(plan.service.organization_id)) for plan in plans):
+            return candidate, plans
+    return None, None
+
+
+def _agreed_with(case, organization) -> datetime.datetime:
+    """When the client last agreed to be referred to, or to share with, ``organization``."""
+    answers = Consent.objects.filter(
+        client_id=case.client_id,
+        recipient=organization,
+        purpose__in=(ConsentPurpose.REFERRAL, ConsentPurpose.SHARING),
+        granted=True,
+    )
+    return max(answer.recorded_at for answer in answers)
+
+
+def seed_pathways(network) -> list:
+    """The two pathways, and one run in progress (idempotent: nothing when a demo pathway already ran)."""
+    organizations = network["organizations"]
+    staff = {acronym: _staff(organization) for acronym, organization in organizations.items()}
+    _define_pathways(organizations)
+    pathway = Pathway.objects.filter(code=DEMO_PATHWAY).first()
+    if pathway is None:
+        return []
+    existing = list(PathwayRun.objects.filter(pathway=pathway).values_list("pk", flat=True))
+    if existing:
+        return existing
+    candidate, plans = _pathway_candidate(network, organizations, staff, pathway)
+    if candidate is None:
+        return []
+    acronyms = {organization.pk: acronym for acronym, organization in organizations.items()}
+    chosen = {plan.step.order: plan for plan in plans}
+    referred = {order: acronyms[plan.service.organization_id] for order, plan in chosen.items()}
+    worker = staff[candidate.sender].worker
+    seeded_at = timezone.now()
+    run = pathways.pathway_start(
+        actor=worker.user,
+        membership=worker,
+        case=candidate.case,
+        pathway=pathway,
+        choices={
+            step.order: pathways.StepChoice(
+                service=chosen[step.order].service, reason=REASONS.get(referred[step.order])
+            )
+            if step.order in chosen
+            else pathways.StepChoice(include=False)
+            for step in pathway.steps.all()
+        },
+    )
+    agreed = []
+    told = []
+    for referral in run.referrals.select_related("pathway_step").order_by("pathway_step__order"):
+        order = referral.pathway_step.order
+        story = RUN_STORIES[order]
+        step_candidate = Candidate(
+            key=candidate.key,
+            case=candidate.case,
+            consent=candidate.consent,
+            sender=candidate.sender,
+            receiver=referred[order],
+        )
+        teller = _Teller(step_candidate, story, organizations, staff)
+        teller.referral = referral
+        for status in story.statuses[2:]:
+            teller._move(status)
+        agreed.append(_agreed_with(candidate.case, organizations[referred[order]]))
+        told.append((teller.referral, story))
+    for referral, story in told:
+        moments = _moments(story, seeded_at, max(agreed))
+        _date(referral, story, moments)
+        PathwayRun.objects.filter(pk=run.pk).update(started_at=moments[0])
+    return [run.pk]
