@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from caseway.clients import access as client_access
@@ -235,7 +236,15 @@ def pathway_start(request, case_pk, code):
         plans = pathways.plan(membership, case, pathway, choices, planner=pathways.Planner(membership, case))
         return _start_page(request, case, pathway, form, plans, status=400)
     count = run.referrals.count()
-    messages.success(request, _("Pathway started: %(count)d referrals sent. Follow them below.") % {"count": count})
+    messages.success(
+        request,
+        ngettext(
+            "Pathway started: %(count)d referral sent. Follow it below.",
+            "Pathway started: %(count)d referrals sent. Follow them below.",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect(f"{reverse('referrals:case_pathways', kwargs={'case_pk': case.pk})}#run-{run.pk}")
 
 

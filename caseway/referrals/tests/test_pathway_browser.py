@@ -17,6 +17,8 @@ from django_otp.oath import totp
 from caseway.clients.models import Case, Client
 from caseway.clients.tests.factories import an_area
 from caseway.clients.tests.intake_helpers import RISK_ITEMS, WG_ITEMS
+from caseway.directory.models import Taxonomy, TaxonomyTerm
+from caseway.directory.taxonomy import load_caseway_taxonomy
 from caseway.referrals.models import Outcome, PathwayRun, Status
 from caseway.referrals.tests.helpers import an_agreement
 from caseway.referrals.tests.pathway_helpers import a_pathway, b_services
@@ -84,6 +86,8 @@ def continue_(tab):
 
 
 def test_it_refers_a_new_client_along_a_pathway_and_brings_the_outcome_back(live_server, personas):
+    # A transactional test may follow another that flushed the taxonomy its data migration loaded.
+    load_caseway_taxonomy(Taxonomy, TaxonomyTerm)
     area = an_area()
     an_agreement(personas.org_a, personas.org_b)
     b_services(personas)

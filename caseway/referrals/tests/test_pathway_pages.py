@@ -91,7 +91,7 @@ def test_it_starts_the_pathway_and_shows_its_progress_on_the_case(personas, logi
     referral = Referral.objects.get()
     assert (referral.status, referral.categories, referral.pathway_run) == (Status.SENT, ["needs"], run)
     html = client.get(case_url(case)).content.decode()
-    assert "Pathway started: 1 referrals sent." in html
+    assert "Pathway started: 1 referral sent. Follow it below." in html
     assert "Women returning with children" in html
     assert "Waiting for an answer" in html
     assert "Blocked" in html
