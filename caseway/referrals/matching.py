@@ -360,13 +360,14 @@ def _wanted_needs(membership, case, needs) -> list[WantedNeed]:
     if needs is None:
         if DataCategory.NEEDS not in client_access.visible_categories(membership, case):
             return []
-        needs = list(Need.objects.filter(case=case, status=Need.Status.OPEN).order_by("identified_at", "pk"))
+        open_needs = Need.objects.filter(case=case, status=Need.Status.OPEN).order_by("identified_at", "pk")
+        pairs = list(open_needs.values_list("domain", "priority"))
+    else:
+        pairs = [
+            (need, Need.Priority.MEDIUM) if isinstance(need, str) else (need.domain, need.priority) for need in needs
+        ]
     wanted = {}
-    for need in needs:
-        if isinstance(need, str):
-            domain, priority = need, Need.Priority.MEDIUM
-        else:
-            domain, priority = need.domain, need.priority
+    for domain, priority in pairs:
         if domain not in need_categories():
             continue
         known = wanted.get(domain)
@@ -381,11 +382,23 @@ def _need_terms(wanted) -> dict[str, tuple[set, set]]:
     if not codes:
         return {}
     caseway = caseway_taxonomy_id()
-    rows = TaxonomyTerm.objects.filter(
-        Q(taxonomy_ref_id=caseway, code__in=codes) | Q(parent__taxonomy_ref_id=caseway, parent__code__in=codes)
-    ).values_list("id", "code", "taxonomy_ref_id", "parent_id", "parent__code", "parent__taxonomy_ref_id")
+    quote, holder = connection.ops.quote_name, _placeholders(codes)
+    table, taxonomy = quote(TaxonomyTerm._meta.db_table), quote(TaxonomyTerm._meta.get_field("taxonomy_ref").column)
+    # The terms with these codes, and those right below them (any taxonomy). Written out: the ORM
+    # spent 1.3 ms building this OR over a join, the database 0.1 ms answering it.
+    sql = (
+        f"SELECT t.id, t.code, t.{taxonomy}, t.parent_id, p.code, p.{taxonomy}"  # noqa: S608 - names from the models; values are parameters
+        f" FROM {table} t LEFT JOIN {table} p ON p.id = t.parent_id"
+        f" WHERE (t.{taxonomy} = %s AND t.code IN ({holder})) OR (p.{taxonomy} = %s AND p.code IN ({holder}))"
+    )
+    taxonomy_id = TaxonomyTerm._meta.pk.get_db_prep_value(caseway, connection)
     exact, below, parents = {}, {}, {}
-    for term, code, taxonomy, parent, parent_code, parent_taxonomy in rows:
+    for term, code, taxonomy, parent, parent_code, parent_taxonomy in _run(
+        sql, [taxonomy_id, *codes, taxonomy_id, *codes]
+    ):
+        term, taxonomy, parent, parent_taxonomy = (
+            None if value is None else _as_uuid(value) for value in (term, taxonomy, parent, parent_taxonomy)
+        )
         if taxonomy == caseway and code in codes:
             exact.setdefault(code, set()).add(term)
             if parent is not None and "." in code:
@@ -876,28 +889,32 @@ def rank_services(*, membership, case, needs=None, limit=20, now=None) -> list[M
 
 
 def _listed(membership, ids) -> dict:
-    """{id: service} with what a match shows and explains, in six queries whatever their number.
+    """{id: service} with what a match shows and explains, in five queries whatever their number.
 
     The service with its organization, its languages, and its locations (with their area,
     addresses, phones, accessibility features and languages, for ``present_location``), each set
     as ``prefetch_related`` sets it, so ``service.languages.all()`` and the rest read no more. Read
     here rather than by ``prefetch_related``, whose bookkeeping cost more than the reading (a third
-    of a ranking's time), and without the program and parent area nothing here shows (they load on
-    use). The ids come from the viewer's directory (``directory_services``); read again through it,
-    they reach nothing more.
+    of a ranking's time): the services come with their locations (one query more for a service
+    without one), without the program and parent area nothing here shows (they load on use). The
+    ids come from the viewer's directory (``directory_services``); read again through it, they
+    reach nothing more.
     """
-    found = directory_services(membership).filter(pk__in=ids).select_related(None).select_related("organization")
-    services = {service.pk: service for service in found}
+    listed = directory_services(membership).filter(pk__in=ids)
+    linked = ServiceAtLocation.objects.filter(service_id__in=listed.values("pk")).select_related(
+        "service__organization", "location__admin_area"
+    )
+    services, links, locations = {}, {}, {}
+    for link in linked:
+        services.setdefault(link.service_id, link.service)  # one instance per service
+        links.setdefault(link.service_id, []).append(link)
+        # Two services at one place: each link has its own instance of the location.
+        locations.setdefault(link.location_id, []).append(link.location)
+    if len(services) < len(set(ids)):
+        unplaced = listed.exclude(pk__in=list(services)).select_related(None).select_related("organization")
+        services.update((service.pk, service) for service in unplaced)
     if not services:
         return {}
-    links = _grouped(
-        ServiceAtLocation.objects.filter(service_id__in=list(services)).select_related("location__admin_area"),
-        "service_id",
-    )
-    locations = {}  # two services at one place: each link has its own instance of the location
-    for rows in links.values():
-        for link in rows:
-            locations.setdefault(link.location_id, []).append(link.location)
     spoken = list(Language.objects.filter(Q(service_id__in=list(services)) | Q(location_id__in=list(locations))))
     by_service = _grouped(spoken, "service_id")
     for pk, service in services.items():
