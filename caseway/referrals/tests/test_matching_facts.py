@@ -196,3 +196,20 @@ def test_it_drops_a_service_deleted_from_the_directory(personas, places):
     gone.delete()
 
     assert names(rank(personas, case)) == ["Staying"]
+
+
+def test_it_lists_a_service_without_a_location_beside_those_with_one(personas, places):
+    case = a_client_case(personas, places, languages=["ar"])
+    served = a_service(name="Serves the district", where=None, with_location=False)
+    directory.ServiceArea.objects.create(service=served, admin_area=places.home)
+    directory.Language.objects.create(service=served, code="ar", name="Arabic")
+    a_service(name="Has a place", where=places.home)
+
+    matches = rank(personas, case)
+
+    assert names(matches) == ["Serves the district", "Has a place"]
+    nowhere = match_named(matches, "Serves the district")
+    assert nowhere.location_view is None and nowhere.distance_km is None
+    assert reason(nowhere, "same_district").points == WEIGHTS["same_district"]
+    assert reason(nowhere, "language").text == "Speaks Arabic"
+    assert match_named(matches, "Has a place").location_view.area == places.home
