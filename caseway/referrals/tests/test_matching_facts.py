@@ -213,3 +213,18 @@ def test_it_lists_a_service_without_a_location_beside_those_with_one(personas, p
     assert reason(nowhere, "same_district").points == WEIGHTS["same_district"]
     assert reason(nowhere, "language").text == "Speaks Arabic"
     assert match_named(matches, "Has a place").location_view.area == places.home
+
+
+def test_it_places_a_client_known_only_by_region_or_country(personas, places):
+    in_region = a_client_case(personas, places, admin_area=places.north)
+    in_country = a_client_case(personas, places, admin_area=places.xa)
+    a_service(name="Riverside", where=places.home)
+    a_service(name="Lakeside", where=places.far)
+
+    by_region = rank(personas, in_region)
+    assert "same_region" in reason_codes(match_named(by_region, "Riverside"))
+    assert "same_country" in reason_codes(match_named(by_region, "Lakeside"))
+    assert all("near" not in reason_codes(match) for match in by_region)  # the region has no centre here
+    by_country = rank(personas, in_country)
+    assert {match.score for match in by_country} == {match_named(by_country, "Riverside").score}
+    assert all("same_country" in reason_codes(match) for match in by_country)
