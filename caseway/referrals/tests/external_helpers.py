@@ -14,7 +14,14 @@ REASON = "Needs a medical consultation and follow-up care."
 
 
 def an_outside_organization(name="Zeta District Clinic", acronym="ZDC"):
-    """An organization whose admin signs agreements on Caseway, but nobody of which receives referrals."""
+    """An organization whose admin signs agreements on Caseway, but nobody of which receives referrals.
+
+    The same one on a second call (the page-weight and access-matrix tests build every page's
+    objects in one database).
+    """
+    existing = Organization.objects.filter(name=name).first()
+    if existing is not None:
+        return existing
     organization = Organization.objects.create(
         name=name, acronym=acronym, type=OrganizationType.HEALTH_FACILITY, country="XA"
     )
