@@ -166,7 +166,9 @@ class Referral(models.Model):
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="referrals")
     from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals_sent")
     from_organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="referrals_sent")
-    # None when the receiver is outside the network (external link / printed form).
+    # An organization outside the network is still an Organization row (nobody of it receives
+    # referrals on Caseway, external.py): consent and agreements name it like any other, and
+    # external_recipient keeps its name on the referral.
     to_organization = models.ForeignKey(
         Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="referrals_received"
     )
