@@ -8,8 +8,9 @@ services concerned, in the same transaction (``services.py``, the HSDS import, t
 import, the demo, the benches); a single row saved or deleted through the ORM calls it by itself
 (``models._keep_facts``). ``services_concerned`` finds the services a write concerns.
 
-The facts say no more than the tables they come from, so matching with them gives the same
-results as matching from the tables (``referrals/tests/test_matching_facts.py`` holds them to it).
+The facts say no more than the tables they come from: ``tests/test_service_facts.py`` checks that
+each write path leaves them as a fresh refresh would, the matching tests that ranking from them
+ranks as the tables say.
 """
 
 import uuid
