@@ -1,6 +1,21 @@
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from caseway.tests.personas import build_personas, login
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Every test starts in the default language.
+
+    A request with ``Accept-Language`` (the right-to-left tests ask for Arabic) leaves its language
+    active in the test's thread after the response; a later test in the same worker would then
+    read translated messages where it expects English.
+    """
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
