@@ -18,6 +18,7 @@ NAVIGATION = [
     ("directory:manage_services", _("Our services"), Action.MANAGE_SERVICES),
     ("directory:taxonomy", _("Need categories"), Action.CURATE_DIRECTORY),
     ("referrals:pathway_list", _("Referral pathways"), Action.MANAGE_PATHWAYS),
+    ("referrals:statistics", _("Referral statistics"), Action.VIEW_NETWORK_STATISTICS),
     ("coverage:map", _("Coverage map"), Action.VIEW_ORGANIZATIONS),
     ("orgs:organization_list", _("Organizations"), Action.VIEW_ORGANIZATIONS),
     ("orgs:member_list", _("Members"), Action.MANAGE_MEMBERS),

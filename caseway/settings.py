@@ -237,6 +237,11 @@ if not 1 <= EXTERNAL_LINK_PIN_FAILURES <= 10:
     raise ConfigurationError(
         f"CASEWAY_EXTERNAL_LINK_PIN_FAILURES must be from 1 to 10, not {EXTERNAL_LINK_PIN_FAILURES}"
     )
+# Small-cell suppression (caseway.lib.disclosure): counts from 1 to this minus one are hidden in
+# every statistic that leaves the system. Below 2 would hide nothing; above 100 hides everything.
+SMALL_CELL_THRESHOLD = env_int("CASEWAY_SMALL_CELL_THRESHOLD", 5)
+if not 2 <= SMALL_CELL_THRESHOLD <= 100:
+    raise ConfigurationError(f"CASEWAY_SMALL_CELL_THRESHOLD must be from 2 to 100, not {SMALL_CELL_THRESHOLD}")
 CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 
 # Transport security. Production defaults are strict; a TLS-terminating proxy sets

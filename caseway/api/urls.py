@@ -15,6 +15,7 @@ from caseway.clients.api import (
 )
 from caseway.orgs.api import OrganizationDetail, OrganizationList
 from caseway.referrals import api as referrals_api
+from caseway.referrals.statistics_api import NetworkStatistics
 
 app_name = "api"
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("clients/<uuid:pk>/assessments/", AssessmentList.as_view(), name="client_assessments"),
     path("consent-wordings/", ConsentWordingList.as_view(), name="consent_wordings"),
     path("referrals/", referrals_api.ReferralList.as_view(), name="referral_list"),
+    path("referrals/statistics/", NetworkStatistics.as_view(), name="referral_statistics"),
     path("referrals/<uuid:pk>/", referrals_api.ReferralDetail.as_view(), name="referral_detail"),
     path("referrals/<uuid:pk>/send/", referrals_api.ReferralSend.as_view(), name="referral_send"),
     path("referrals/<uuid:pk>/accept/", referrals_api.ReferralAccept.as_view(), name="referral_accept"),

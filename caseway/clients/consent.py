@@ -21,7 +21,7 @@ from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Q
+from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -108,6 +108,28 @@ def allows(client, purpose, organization=None, category=None, *, at=None) -> boo
     at = at or timezone.now()
     answer = _deciding(_answers(client, purpose, organization), category, at)
     return answer is not None and in_force(answer, at)
+
+
+def network_consent_in_force(purpose, *, client_field="client_id", at=None) -> Exists:
+    """``allows(client, purpose)`` for a network-wide purpose (statistics, contact) as SQL.
+
+    An ``Exists`` to filter a query whose ``client_field`` holds client ids: true where the
+    client's newest answer recorded by ``at`` is a grant neither revoked nor expired by then, the
+    rule ``allows`` applies one client at a time. For counting thousands of clients in one query.
+    """
+    if purpose in ADDRESSED_PURPOSES:
+        raise ValueError("Only a network-wide purpose is answered without a recipient.")
+    at = at or timezone.now()
+    newer = Consent.objects.filter(client_id=OuterRef("client_id"), purpose=purpose, recorded_at__lte=at).filter(
+        Q(recorded_at__gt=OuterRef("recorded_at")) | Q(recorded_at=OuterRef("recorded_at"), pk__gt=OuterRef("pk"))
+    )
+    in_force_grant = (
+        Consent.objects.filter(client_id=OuterRef(client_field), purpose=purpose, granted=True, recorded_at__lte=at)
+        .filter(Q(revoked_at__isnull=True) | Q(revoked_at__gt=at))
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=at))
+        .filter(~Exists(newer))
+    )
+    return Exists(in_force_grant)
 
 
 def shared_categories(client, organization, *, at=None) -> frozenset:

@@ -35,6 +35,7 @@ class Action(StrEnum):
     MANAGE_AGREEMENTS = "orgs.manage_agreements"
     OVERRIDE_CONSENT = "referrals.override_consent"
     MANAGE_PATHWAYS = "referrals.manage_pathways"
+    VIEW_NETWORK_STATISTICS = "referrals.view_statistics"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
@@ -60,7 +61,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     ),
     # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents,
     # and define the network's standard referral pathways (data: steps, categories, time frames).
-    Role.COORDINATOR: frozenset(_EVERY_STAFF_ROLE | {Action.CURATE_DIRECTORY, Action.MANAGE_PATHWAYS}),
+    # They follow how the network refers through its statistics: aggregates only, small cells hidden.
+    Role.COORDINATOR: frozenset(
+        _EVERY_STAFF_ROLE | {Action.CURATE_DIRECTORY, Action.MANAGE_PATHWAYS, Action.VIEW_NETWORK_STATISTICS}
+    ),
     Role.DONOR: frozenset(_EVERY_STAFF_ROLE),
     Role.MONITOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_AUDIT_LOG}),
 }

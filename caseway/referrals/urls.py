@@ -3,6 +3,7 @@ from django.urls import path
 from caseway.referrals import views
 from caseway.referrals.external_urls import sender_urlpatterns as outside_urlpatterns
 from caseway.referrals.pathway_urls import urlpatterns as pathway_urlpatterns
+from caseway.referrals.statistics_urls import urlpatterns as statistics_urlpatterns
 
 app_name = "referrals"
 
@@ -21,4 +22,5 @@ urlpatterns = [
     path("<uuid:pk>/withdraw/", views.referral_withdraw, name="withdraw"),
     *outside_urlpatterns,
     *pathway_urlpatterns,
+    *statistics_urlpatterns,
 ]

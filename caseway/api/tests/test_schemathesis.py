@@ -36,6 +36,7 @@ OPERATIONS = {
     "GET /api/v1/consent-wordings/",
     "GET /api/v1/referrals/",
     "POST /api/v1/referrals/",
+    "GET /api/v1/referrals/statistics/",
     "GET /api/v1/referrals/{id}/",
     "POST /api/v1/referrals/{id}/send/",
     "POST /api/v1/referrals/{id}/accept/",

@@ -30,6 +30,7 @@ EXPECTED = {
     Action.MANAGE_AGREEMENTS: {A},
     Action.OVERRIDE_CONSENT: {S},
     Action.MANAGE_PATHWAYS: {K},
+    Action.VIEW_NETWORK_STATISTICS: {K},
 }
 
 

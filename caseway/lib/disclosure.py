@@ -1,0 +1,271 @@
+"""Disclosure control for count tables: small cells are hidden, and so is whatever would reveal them.
+
+DESIGN.md, principle 5: no aggregate leaves without disclosure control. Every statistic that
+leaves Caseway (pages, CSV, API) goes through this module first. Floor 0: no models, no
+Caseway imports; the threshold comes from settings (``SMALL_CELL_THRESHOLD``, from the
+``CASEWAY_SMALL_CELL_THRESHOLD`` environment variable, default 5, refused at start-up outside 2–100).
+
+The rules
+---------
+1. **Primary suppression.** A count from 1 to threshold − 1 is hidden: with so few people, a
+   reader who knows one of them could learn something about her.
+2. **True zeros are shown.** A 0 reveals nothing about anyone (nobody is in that cell) and,
+   like most statistical agencies, we show it: hiding zeros would hide most of a small
+   network's tables for no protection. A zero may still be hidden as a complement (rule 3)
+   when nothing else can protect a hidden cell.
+3. **Secondary (complementary) suppression.** A table publishes its totals, so a lone hidden
+   cell in a row or a column could be worked out by subtraction from the total. Every *line*
+   (a row with its row total, a column with its column total, the margins with the grand
+   total) therefore holds either no hidden entry or at least two. Where a line has exactly one,
+   the smallest other non-zero cell of that line is hidden too (among cells whose other line
+   already holds a hidden entry first, so two-way tables lose a rectangle of four cells rather
+   than a chain; ties: the first one); failing that, the line's total; failing that, a zero.
+   Hiding one entry can leave another line with a lone hidden entry, so this repeats until
+   nothing changes (the hidden set only grows, so it ends). Totals that are themselves small
+   are hidden by rule 1.
+4. **Published totals.** A total that another table publishes anyway (the number of referrals
+   appears in every table of one period) gains nothing from being hidden as a complement:
+   ``total_published=True`` keeps the algorithm from choosing it. A total that another table
+   hides must be hidden here as well (``total_hidden=True``), or it would reveal that cell.
+5. **Rates and medians.** A share is hidden when its base is below the threshold, or when its
+   part or the rest of its base is a small count (a published share and base give both back).
+   A median or percentile is hidden when it rests on fewer than threshold values.
+
+One marker for every hidden value, primary or complementary: different markers would tell a
+reader which hidden cells are small. This is the classic "at least two per line" rule, not an
+audit of every bound a determined attacker could reach by linear programming across tables
+(see tau-Argus for that); filters that slice the same data twice can still be differenced.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.utils.translation import gettext, pgettext_lazy
+
+MARKER = pgettext_lazy("a statistic hidden to protect people", "hidden")
+
+
+def threshold() -> int:
+    """The configured threshold: counts from 1 to this minus one are hidden."""
+    return settings.SMALL_CELL_THRESHOLD
+
+
+def legend(limit: int | None = None) -> str:
+    """The words that explain the marker, under every table that may hold one."""
+    limit = threshold() if limit is None else limit
+    return gettext(
+        "“%(marker)s”: fewer than %(threshold)d, or a figure from which such a number could be worked out. "
+        "Hidden to protect people. Rates and times are hidden when they rest on too few referrals."
+    ) % {"marker": MARKER, "threshold": limit}
+
+
+def is_small(count: int, limit: int) -> bool:
+    return 0 < count < limit
+
+
+def shown(value):
+    """``value`` for display: the marker when hidden (None)."""
+    return MARKER if value is None else value
+
+
+# ---------------------------------------------------------------------------------------------
+# The algorithm, on a flat list of entries and the lines (lists of entry indices) that add up
+
+
+@dataclass(frozen=True)
+class _Line:
+    parts: tuple[int, ...]  # entries that add up to ...
+    total: int  # ... this entry
+
+
+def _complement(values, line: _Line, hidden: set[int], fixed: frozenset[int], new_lone) -> int | None:
+    """The entry of ``line`` to hide next to its lone hidden one (see rule 3).
+
+    The smallest other non-zero cell, but first among those whose other lines already hold a
+    hidden entry (``new_lone``: how many lines hiding it would leave with a lone hidden entry), so
+    a lone cell in a two-way table is covered by a rectangle of four rather than a cascade.
+    """
+    free = [i for i in line.parts if i not in hidden and i not in fixed]
+    non_zero = [i for i in free if values[i] > 0]
+    if non_zero:
+        return min(non_zero, key=lambda i: (new_lone(i), values[i], i))
+    if line.total not in hidden and line.total not in fixed:
+        return line.total
+    if free:
+        return min(free, key=lambda i: (new_lone(i), i))
+    return None  # every entry hidden or fixed: nothing left to hide (only with fixed entries)
+
+
+def _suppress(values: Sequence[int], lines: Sequence[_Line], limit: int, *, fixed=frozenset(), forced=()) -> set[int]:
+    if any(value < 0 for value in values):
+        raise ValueError("Counts cannot be negative.")
+    hidden = {i for i, value in enumerate(values) if is_small(value, limit)} | set(forced)
+    lines_of = {}
+    for line in lines:
+        for i in (*line.parts, line.total):
+            lines_of.setdefault(i, []).append(line)
+
+    def hidden_in(line):
+        return sum(1 for i in (*line.parts, line.total) if i in hidden)
+
+    def new_lone(i):
+        return sum(1 for other in lines_of.get(i, ()) if hidden_in(other) == 0)
+
+    changed = True
+    while changed:
+        changed = False
+        for line in lines:
+            if hidden_in(line) != 1:
+                continue
+            choice = _complement(values, line, hidden, fixed, new_lone)
+            if choice is not None:
+                hidden.add(choice)
+                changed = True
+    return hidden
+
+
+# ---------------------------------------------------------------------------------------------
+# Tables
+
+
+@dataclass(frozen=True)
+class ProtectedCounts:
+    """A one-way table (a list of counts and their total) after suppression. None: hidden."""
+
+    values: tuple[int | None, ...]
+    total: int | None
+    threshold: int
+
+    @property
+    def any_hidden(self) -> bool:
+        return self.total is None or any(value is None for value in self.values)
+
+    @property
+    def all_hidden(self) -> bool:
+        """Nothing non-zero left to see: the page says "too few to show"."""
+        return self.total is None and all(value in (None, 0) for value in self.values)
+
+
+def protect_counts(
+    counts: Sequence[int],
+    *,
+    threshold: int | None = None,
+    total_published: bool = False,
+    total_hidden: bool = False,
+) -> ProtectedCounts:
+    """``counts`` and their sum, with rules 1–4 applied (one line: the cells and the total)."""
+    if total_published and total_hidden:
+        raise ValueError("A total cannot be both published elsewhere and hidden elsewhere.")
+    limit = _limit(threshold)
+    values = [int(count) for count in counts] + [sum(int(count) for count in counts)]
+    total = len(values) - 1
+    fixed = frozenset({total}) if total_published else frozenset()
+    forced = (total,) if total_hidden else ()
+    hidden = _suppress(values, [_Line(tuple(range(total)), total)], limit, fixed=fixed, forced=forced)
+    return ProtectedCounts(
+        values=tuple(None if i in hidden else values[i] for i in range(total)),
+        total=None if total in hidden else values[total],
+        threshold=limit,
+    )
+
+
+@dataclass(frozen=True)
+class ProtectedTable:
+    """A two-way table with row, column and grand totals, after suppression. None: hidden."""
+
+    cells: tuple[tuple[int | None, ...], ...]
+    row_totals: tuple[int | None, ...]
+    column_totals: tuple[int | None, ...]
+    total: int | None
+    threshold: int
+
+    @property
+    def any_hidden(self) -> bool:
+        entries = [*self.row_totals, *self.column_totals, self.total]
+        return any(value is None for value in entries) or any(value is None for row in self.cells for value in row)
+
+    @property
+    def all_hidden(self) -> bool:
+        return self.total is None and all(value in (None, 0) for row in self.cells for value in row)
+
+
+def protect_table(
+    rows: Sequence[Sequence[int]],
+    *,
+    threshold: int | None = None,
+    total_published: bool = False,
+) -> ProtectedTable:
+    """A rows × columns table of counts with its margins, with rules 1–4 applied.
+
+    Lines: each row with its row total, each column with its column total, the row totals with
+    the grand total and the column totals with the grand total.
+    """
+    limit = _limit(threshold)
+    matrix = [[int(count) for count in row] for row in rows]
+    height = len(matrix)
+    width = len(matrix[0]) if matrix else 0
+    if any(len(row) != width for row in matrix):
+        raise ValueError("Every row needs the same number of cells.")
+
+    def cell(r, c):
+        return r * width + c
+
+    row_total = [height * width + r for r in range(height)]
+    column_total = [height * width + height + c for c in range(width)]
+    grand = height * width + height + width
+    values = [value for row in matrix for value in row]
+    values += [sum(row) for row in matrix]
+    values += [sum(matrix[r][c] for r in range(height)) for c in range(width)]
+    values.append(sum(values[: height * width]))
+    lines = [_Line(tuple(cell(r, c) for c in range(width)), row_total[r]) for r in range(height)]
+    lines += [_Line(tuple(cell(r, c) for r in range(height)), column_total[c]) for c in range(width)]
+    lines += [_Line(tuple(row_total), grand), _Line(tuple(column_total), grand)]
+    fixed = frozenset({grand}) if total_published else frozenset()
+    hidden = _suppress(values, lines, limit, fixed=fixed)
+
+    def out(i):
+        return None if i in hidden else values[i]
+
+    return ProtectedTable(
+        cells=tuple(tuple(out(cell(r, c)) for c in range(width)) for r in range(height)),
+        row_totals=tuple(out(i) for i in row_total),
+        column_totals=tuple(out(i) for i in column_total),
+        total=out(grand),
+        threshold=limit,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Single figures
+
+
+def protect_count(count: int, *, threshold: int | None = None) -> int | None:
+    """A count shown on its own (no total to subtract from): rule 1 only."""
+    return None if is_small(int(count), _limit(threshold)) else int(count)
+
+
+def protect_share(part: int, whole: int, *, threshold: int | None = None) -> float | None:
+    """``part / whole`` (0–1), or None: a base below the threshold, or a small part or rest (rule 5)."""
+    limit = _limit(threshold)
+    if not 0 <= part <= whole:
+        raise ValueError("The part of a share must be between 0 and its whole.")
+    if whole < limit:
+        return None
+    if is_small(part, limit) or is_small(whole - part, limit):
+        return None
+    return part / whole
+
+
+def protect_measure(value, base: int, *, threshold: int | None = None):
+    """A median, percentile or mean over ``base`` values, or None when ``base`` is below the threshold."""
+    if value is None or base < _limit(threshold):
+        return None
+    return value
+
+
+def _limit(value: int | None) -> int:
+    limit = threshold() if value is None else int(value)
+    if limit < 2:
+        raise ValueError("The small-cell threshold must be at least 2.")
+    return limit
