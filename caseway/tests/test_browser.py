@@ -1,24 +1,16 @@
 """Browser tests: the main flows once, in Debian's Chromium driven by Playwright."""
 
-import os
-from pathlib import Path
-
 import pytest
-from django_otp.oath import totp
 
+from caseway.tests.browser import CHROMIUM, require_chromium, sign_in
 from caseway.tests.personas import PASSWORD
 
-CHROMIUM = Path(os.environ.get("CASEWAY_CHROMIUM", "/usr/bin/chromium"))
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(scope="session")
 def browser():
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium) to run browser tests"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+    require_chromium()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -46,20 +38,6 @@ def page(browser):
     page.set_default_timeout(10_000)
     yield page
     context.close()
-
-
-def current_code(user):
-    device = user.totpdevice_set.get(confirmed=True)
-    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):0{device.digits}d}"
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Email address").fill(user.email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Continue").click()
-    page.get_by_label("Code").fill(current_code(user))
-    page.get_by_role("button", name="Sign in").click()
 
 
 def test_it_signs_in_with_password_and_authenticator_code(page, live_server, personas):

@@ -1,67 +1,18 @@
 """The whole intake in Arabic, right to left, in Chromium: from the safety check to the client code.
 
-Chromium is driven from a thread of its own: caseway/tests/test_browser.py keeps a session-wide
-Playwright running in the main thread, and Playwright's sync API allows one per thread.
+Chromium is driven from a thread of its own (caseway/tests/browser.py: one sync Playwright per
+thread, and caseway/tests/test_browser.py keeps one running in the main thread).
 """
 
-import os
-import threading
-
 import pytest
-from django_otp.oath import totp
 
 from caseway.clients import consent, instruments
 from caseway.clients.models import Case, Client
 from caseway.clients.tests.factories import an_area
 from caseway.clients.tests.intake_helpers import RISK_ITEMS, WG_ITEMS
-from caseway.tests.personas import PASSWORD
-from caseway.tests.test_browser import CHROMIUM
+from caseway.tests.browser import in_own_browser, new_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
-
-
-def in_own_browser(walk):
-    """``walk(page)`` run in a new thread with its own Playwright and Chromium; its failure re-raised."""
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    failures, results = [], []
-
-    def run():
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
-                try:
-                    page = browser.new_context().new_page()
-                    page.set_default_timeout(10_000)
-                    results.append(walk(page))
-                finally:
-                    browser.close()
-        except BaseException as error:  # handed to the test's thread
-            failures.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=240)
-    assert not thread.is_alive(), "the browser walk did not finish"
-    if failures:
-        raise failures[0]
-    return results[0]
-
-
-def sign_in(tab, live_server, user, device):
-    tab.goto(f"{live_server.url}/accounts/login/")
-    tab.get_by_label("Email address").fill(user.email)
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Continue").click()
-    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    tab.get_by_label("Code").fill(f"{code:0{device.digits}d}")
-    tab.get_by_role("button", name="Sign in").click()
 
 
 def continue_(tab):
@@ -76,8 +27,9 @@ def choose(tab, name, value):
 
 def test_it_walks_the_whole_intake_in_arabic(live_server, personas):
     area = an_area()
-    device = personas.caseworker_a.totpdevice_set.get(confirmed=True)
-    code_shown = in_own_browser(lambda page: walk_intake(page, live_server, personas.caseworker_a, device, area))
+    code_shown = in_own_browser(
+        lambda browser: walk_intake(new_page(browser), live_server, personas.caseworker_a, area)
+    )
 
     client = Client.objects.get()
     assert (client.given_name, client.phone, client.has_disability) == ("فاطمة", "+964 770 555 0199", True)
@@ -87,8 +39,8 @@ def test_it_walks_the_whole_intake_in_arabic(live_server, personas):
     assert code_shown == client.code
 
 
-def walk_intake(page, live_server, user, device, area):
-    sign_in(page, live_server, user, device)
+def walk_intake(page, live_server, user, area):
+    sign_in(page, live_server, user)
     page.get_by_label("Language").select_option("ar")
     page.get_by_role("button", name="Change").click()
     page.wait_for_function("document.documentElement.dir === 'rtl'")

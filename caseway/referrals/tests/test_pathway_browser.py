@@ -5,14 +5,10 @@ Relief registers a new client, records her agreement to be referred to Beta Lega
 the pathway "CRSV within 72 hours" from her case; a caseworker of Beta Legal Aid finds the
 referral in the inbox, accepts it, starts the service and completes it; back at Alpha Relief the
 case's pathway shows the outcome. Chromium runs in a thread of its own (see
-caseway/clients/tests/test_intake_browser.py: one sync Playwright per thread).
+caseway/tests/browser.py: one sync Playwright per thread).
 """
 
-import os
-import threading
-
 import pytest
-from django_otp.oath import totp
 
 from caseway.clients.models import Case, Client
 from caseway.clients.tests.factories import an_area
@@ -22,56 +18,15 @@ from caseway.directory.taxonomy import load_caseway_taxonomy
 from caseway.referrals.models import Outcome, PathwayRun, Status
 from caseway.referrals.tests.helpers import an_agreement
 from caseway.referrals.tests.pathway_helpers import a_pathway, b_services
-from caseway.tests.personas import PASSWORD
-from caseway.tests.test_browser import CHROMIUM
+from caseway.tests.browser import in_own_browser, new_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking"]
-
-
-def in_browser(walk):
-    """``walk(browser)`` in a new thread with its own Playwright and Chromium; its failure re-raised."""
-    if not CHROMIUM.exists():
-        message = f"Chromium not found at {CHROMIUM}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    failures, results = [], []
-
-    def run():
-        from playwright.sync_api import sync_playwright
-
-        try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=BROWSER_ARGS)
-                try:
-                    results.append(walk(browser))
-                finally:
-                    browser.close()
-        except BaseException as error:  # handed to the test's thread
-            failures.append(error)
-
-    thread = threading.Thread(target=run)
-    thread.start()
-    thread.join(timeout=240)
-    assert not thread.is_alive(), "the browser walk did not finish"
-    if failures:
-        raise failures[0]
-    return results[0]
 
 
 def signed_in(browser, live_server, user):
     """A new browser context (its own cookies) with ``user`` signed in with both factors."""
-    tab = browser.new_context().new_page()
-    tab.set_default_timeout(10_000)
-    device = user.totpdevice_set.get(confirmed=True)
-    tab.goto(f"{live_server.url}/accounts/login/")
-    tab.get_by_label("Email address").fill(user.email)
-    tab.get_by_label("Password").fill(PASSWORD)
-    tab.get_by_role("button", name="Continue").click()
-    code = totp(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    tab.get_by_label("Code").fill(f"{code:0{device.digits}d}")
-    tab.get_by_role("button", name="Sign in").click()
+    tab = new_page(browser)
+    sign_in(tab, live_server, user)
     tab.get_by_role("heading", name="Welcome").wait_for()
     return tab
 
@@ -93,7 +48,7 @@ def test_it_refers_a_new_client_along_a_pathway_and_brings_the_outcome_back(live
     b_services(personas)
     a_pathway(personas)
 
-    seen = in_browser(lambda browser: walk(browser, live_server, personas, area))
+    seen = in_own_browser(lambda browser: walk(browser, live_server, personas, area))
 
     client = Client.objects.get()
     run = PathwayRun.objects.get()
