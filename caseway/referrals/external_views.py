@@ -30,10 +30,10 @@ from caseway.lib.access import object_scoped, public
 from caseway.orgs.permissions import Action
 from caseway.referrals import display, external, services
 from caseway.referrals.external_forms import AnswerForm, PinForm
-from caseway.referrals.forms import ReceiverForm, ReferralCreateForm
+from caseway.referrals.forms import ReceiverForm
 from caseway.referrals.models import DeclineReason
 from caseway.referrals.transitions import InvalidTransition
-from caseway.referrals.views import _add_errors, _gate_rows
+from caseway.referrals.views import _add_errors, _posted_receiver, _referral_form_page
 
 STATE_LABELS = {
     external.LIVE: _("Waiting to be opened or answered"),
@@ -67,11 +67,7 @@ def outside_create(request, case_pk):
     case = client_access.get_case_for_member(membership, case_pk)
     organizations = external.outside_organizations(membership)
     shareable = services.sender_may_share(membership, case)
-    if request.method == "POST":
-        posted = request.POST.get("organization") or ""
-        receiver = organizations.filter(pk=posted).first() if posted.isdigit() else None
-    else:
-        receiver = _chosen(request, organizations)
+    receiver = _posted_receiver(request, organizations) if request.method == "POST" else _chosen(request, organizations)
     context = {
         "case": case,
         "receiver": receiver,
@@ -81,35 +77,17 @@ def outside_create(request, case_pk):
     if receiver is None:
         status = 400 if request.method == "POST" else 200
         return render(request, "referrals/external/create.html", context, status=status)
-    form = ReferralCreateForm(
-        request.POST if request.method == "POST" else None,
-        initial={"organization": receiver},
+    return _referral_form_page(
+        request,
+        case=case,
+        receiver=receiver,
         organizations=organizations,
-        organization=receiver,
         shareable=shareable,
+        create=external.external_referral_create,
+        created=_send_or_keep,
+        template="referrals/external/create.html",
+        context=context,
     )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            referral = external.external_referral_create(
-                actor=request.user,
-                membership=membership,
-                case=case,
-                to_organization=data["organization"],
-                to_service=data["service"],
-                urgency=data["urgency"],
-                reason=data["reason"],
-                categories=data["categories"],
-                request=request,
-            )
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            return _send_or_keep(request, referral)
-    gate_result, rows = _gate_rows(case, membership, receiver, shareable)
-    context.update({"form": form, "gate": gate_result, "rows": rows})
-    status = 400 if request.method == "POST" else 200
-    return render(request, "referrals/external/create.html", context, status=status)
 
 
 def _send_or_keep(request, referral):

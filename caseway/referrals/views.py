@@ -120,30 +120,25 @@ def _chosen_receiver(request, organizations):
     return None, None
 
 
-@object_scoped(Action.VIEW_PERSONAL_DATA)
-def referral_create(request, case_pk):
+def _posted_receiver(request, organizations):
+    """The organization a posted referral form names, if it is one of ``organizations``."""
+    posted = request.POST.get("organization") or ""
+    return organizations.filter(pk=posted).first() if posted.isdigit() else None
+
+
+def _referral_form_page(
+    request, *, case, receiver, organizations, shareable, create, created, template, context, service=None
+):
+    """Step two of referring from a case, to ``receiver``: the form, then the draft that ``create`` makes.
+
+    ``create`` is the service function (``services.referral_create`` or, outside the network,
+    ``external.external_referral_create``); ``created(request, referral)`` answers once the draft
+    exists. Otherwise the page again, with the form's errors and the gate's checks.
+    """
     membership = request.membership
-    case = client_access.get_case_for_member(membership, case_pk)
-    organizations = services.receiving_organizations(membership)
-    shareable = services.sender_may_share(membership, case)
-    if request.method == "POST":
-        posted = request.POST.get("organization") or ""
-        receiver = organizations.filter(pk=posted).first() if posted.isdigit() else None
-        chosen_service = None
-    else:
-        receiver, chosen_service = _chosen_receiver(request, organizations)
-    context = {
-        "case": case,
-        "receiver": receiver,
-        "receiver_form": ReceiverForm(initial={"organization": receiver}, organizations=organizations),
-    }
-    if receiver is None:
-        if request.method == "POST":
-            messages.error(request, _("Choose the organization to refer to."))
-        return render(request, "referrals/create.html", context)
     form = ReferralCreateForm(
         request.POST if request.method == "POST" else None,
-        initial={"organization": receiver, "service": chosen_service},
+        initial={"organization": receiver, "service": service},
         organizations=organizations,
         organization=receiver,
         shareable=shareable,
@@ -151,7 +146,7 @@ def referral_create(request, case_pk):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            referral = services.referral_create(
+            referral = create(
                 actor=request.user,
                 membership=membership,
                 case=case,
@@ -165,14 +160,52 @@ def referral_create(request, case_pk):
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            if request.POST.get("then") == "send":
-                return _send(request, referral, SendForm({}))
-            messages.success(request, _("Referral saved as a draft. Nothing was sent yet."))
-            return redirect("referrals:detail", pk=referral.pk)
+            return created(request, referral)
     gate_result, rows = _gate_rows(case, membership, receiver, shareable)
     context.update({"form": form, "gate": gate_result, "rows": rows})
     status = 400 if request.method == "POST" else 200
-    return render(request, "referrals/create.html", context, status=status)
+    return render(request, template, context, status=status)
+
+
+@object_scoped(Action.VIEW_PERSONAL_DATA)
+def referral_create(request, case_pk):
+    membership = request.membership
+    case = client_access.get_case_for_member(membership, case_pk)
+    organizations = services.receiving_organizations(membership)
+    shareable = services.sender_may_share(membership, case)
+    if request.method == "POST":
+        receiver, chosen_service = _posted_receiver(request, organizations), None
+    else:
+        receiver, chosen_service = _chosen_receiver(request, organizations)
+    context = {
+        "case": case,
+        "receiver": receiver,
+        "receiver_form": ReceiverForm(initial={"organization": receiver}, organizations=organizations),
+    }
+    if receiver is None:
+        if request.method == "POST":
+            messages.error(request, _("Choose the organization to refer to."))
+        return render(request, "referrals/create.html", context)
+    return _referral_form_page(
+        request,
+        case=case,
+        receiver=receiver,
+        service=chosen_service,
+        organizations=organizations,
+        shareable=shareable,
+        create=services.referral_create,
+        created=_draft_saved,
+        template="referrals/create.html",
+        context=context,
+    )
+
+
+def _draft_saved(request, referral):
+    """After creating the draft: send it now if asked, else to its page."""
+    if request.POST.get("then") == "send":
+        return _send(request, referral, SendForm({}))
+    messages.success(request, _("Referral saved as a draft. Nothing was sent yet."))
+    return redirect("referrals:detail", pk=referral.pk)
 
 
 # ---------------------------------------------------------------------------------------------
