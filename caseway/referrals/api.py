@@ -11,7 +11,7 @@ naming what is missing. Reads of a package are audited with category names, neve
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import exceptions, generics, parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -385,17 +385,21 @@ class ReferralDetail(ReferralApiMixin, APIView):
 
 
 class TransitionView(ReferralApiMixin, APIView):
-    """One transition: validate the body, call the service, answer the referral as it now stands."""
+    """One transition: validate the body, call the service, answer the referral as it now stands.
+
+    Each endpoint names its ``service`` (the one its page calls, which asks the state machine
+    whether the caller's side may make the move: 409 if not), its ``body`` and the service's
+    ``arguments`` from the body; access is the same for all, the referral through
+    ``access.get_referral_for_member`` (not a party: 404).
+    """
 
     caseway_access = OBJECT
     parser_classes = FORM_PARSERS
     body = EmptySerializer
+    service = None
 
     def arguments(self, data) -> dict:
         return {}
-
-    def move(self, **kwargs):
-        raise NotImplementedError
 
     def post(self, request, pk):
         membership = request.membership
@@ -403,7 +407,7 @@ class TransitionView(ReferralApiMixin, APIView):
         serializer = self.body(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            self.move(
+            self.service(
                 actor=request.user,
                 membership=membership,
                 referral=referral,
@@ -419,56 +423,57 @@ class TransitionView(ReferralApiMixin, APIView):
 
 
 def _transition_schema(operation_id, summary, description, body=None):
-    return extend_schema(
-        operation_id=operation_id,
-        summary=summary,
-        description=description,
-        request={"application/json": body} if body else None,
-        responses={200: ReferralDetailSerializer, 400: VALIDATION_ERROR, 409: CONFLICT},
+    """The OpenAPI description of a ``TransitionView``'s POST."""
+    return extend_schema_view(
+        post=extend_schema(
+            operation_id=operation_id,
+            summary=summary,
+            description=description,
+            request={"application/json": body} if body else None,
+            responses={200: ReferralDetailSerializer, 400: VALIDATION_ERROR, 409: CONFLICT},
+        )
     )
 
 
+@_transition_schema(
+    "referrals_send",
+    _("Send a draft referral"),
+    _(
+        "Sends the draft when the client agrees to be referred to the receiver and to share each category with "
+        "it, AND a data-sharing agreement in force covers referrals and each category. Otherwise 400 names what "
+        "is missing. A supervisor may send despite missing consent with override_reason; never without an "
+        "agreement, never against a refusal."
+    ),
+    SendSerializer,
+)
 class ReferralSend(TransitionView):
+    service = staticmethod(services.referral_send)
     body = SendSerializer
 
     def arguments(self, data):
         return {"override_reason": data["override_reason"]}
 
-    def move(self, **kwargs):
-        return services.referral_send(**kwargs)
 
-    @_transition_schema(
-        "referrals_send",
-        _("Send a draft referral"),
-        _(
-            "Sends the draft when the client agrees to be referred to the receiver and to share each category with "
-            "it, AND a data-sharing agreement in force covers referrals and each category. Otherwise 400 names what "
-            "is missing. A supervisor may send despite missing consent with override_reason; never without an "
-            "agreement, never against a refusal."
-        ),
-        SendSerializer,
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-
+@_transition_schema(
+    "referrals_accept",
+    _("Accept a referral"),
+    _(
+        "Opens (or links) your organization's case for the client, which then shows the categories the client "
+        "agreed to share with you. Only one acceptance wins: a second answers 409."
+    ),
+)
 class ReferralAccept(TransitionView):
-    def move(self, **kwargs):
-        return services.referral_accept(**kwargs)
-
-    @_transition_schema(
-        "referrals_accept",
-        _("Accept a referral"),
-        _(
-            "Opens (or links) your organization's case for the client, which then shows the categories the client "
-            "agreed to share with you. Only one acceptance wins: a second answers 409."
-        ),
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
+    service = staticmethod(services.referral_accept)
 
 
+@_transition_schema(
+    "referrals_decline",
+    _("Decline a referral"),
+    _("With a coded reason (a note is required with other), maybe suggesting another service."),
+    DeclineSerializer,
+)
 class ReferralDecline(TransitionView):
+    service = staticmethod(services.referral_decline)
     body = DeclineSerializer
 
     def arguments(self, data):
@@ -479,82 +484,50 @@ class ReferralDecline(TransitionView):
                 raise exceptions.ValidationError({"alternative_service": [_("No service has this id.")]})
         return {"reason": data["reason"], "note": data["note"], "alternative_service": alternative}
 
-    def move(self, **kwargs):
-        return services.referral_decline(**kwargs)
 
-    @_transition_schema(
-        "referrals_decline",
-        _("Decline a referral"),
-        _("With a coded reason (a note is required with other), maybe suggesting another service."),
-        DeclineSerializer,
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-
+@_transition_schema("referrals_start_service", _("Mark a referral in service"), _("The client started the service."))
 class ReferralStartService(TransitionView):
-    def move(self, **kwargs):
-        return services.referral_start_service(**kwargs)
-
-    @_transition_schema(
-        "referrals_start_service", _("Mark a referral in service"), _("The client started the service.")
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
+    service = staticmethod(services.referral_start_service)
 
 
+@_transition_schema(
+    "referrals_complete",
+    _("Complete a referral"),
+    _(
+        "Records the outcome. The sender always sees the outcome code; the note only while the client agrees "
+        "to share the needs category with the sender."
+    ),
+    CompleteSerializer,
+)
 class ReferralComplete(TransitionView):
+    service = staticmethod(services.referral_complete)
     body = CompleteSerializer
 
     def arguments(self, data):
         return {"outcome": data["outcome"], "outcome_note": data["outcome_note"]}
 
-    def move(self, **kwargs):
-        return services.referral_complete(**kwargs)
 
-    @_transition_schema(
-        "referrals_complete",
-        _("Complete a referral"),
-        _(
-            "Records the outcome. The sender always sees the outcome code; the note only while the client agrees "
-            "to share the needs category with the sender."
-        ),
-        CompleteSerializer,
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-
+@_transition_schema(
+    "referrals_close_unsuccessful",
+    _("Close a referral without success"),
+    _("With a coded reason."),
+    CloseUnsuccessfulSerializer,
+)
 class ReferralCloseUnsuccessful(TransitionView):
+    service = staticmethod(services.referral_close_unsuccessful)
     body = CloseUnsuccessfulSerializer
 
     def arguments(self, data):
         return {"reason": data["reason"]}
 
-    def move(self, **kwargs):
-        return services.referral_close_unsuccessful(**kwargs)
 
-    @_transition_schema(
-        "referrals_close_unsuccessful",
-        _("Close a referral without success"),
-        _("With a coded reason."),
-        CloseUnsuccessfulSerializer,
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
-
-
+@_transition_schema(
+    "referrals_withdraw",
+    _("Withdraw a referral"),
+    _("The sender withdraws an open referral; the receiver no longer sees its package."),
+)
 class ReferralWithdraw(TransitionView):
-    def move(self, **kwargs):
-        return services.referral_withdraw(**kwargs)
-
-    @_transition_schema(
-        "referrals_withdraw",
-        _("Withdraw a referral"),
-        _("The sender withdraws an open referral; the receiver no longer sees its package."),
-    )
-    def post(self, request, pk):
-        return super().post(request, pk)
+    service = staticmethod(services.referral_withdraw)
 
 
 # ---------------------------------------------------------------------------------------------
