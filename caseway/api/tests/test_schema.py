@@ -23,6 +23,7 @@ OPERATIONS = {
     ("/api/v1/consent-wordings/", "get"),
     ("/api/v1/referrals/", "get"),
     ("/api/v1/referrals/", "post"),
+    ("/api/v1/referrals/statistics/", "get"),
     ("/api/v1/referrals/{id}/", "get"),
     ("/api/v1/referrals/{id}/send/", "post"),
     ("/api/v1/referrals/{id}/accept/", "post"),

@@ -201,3 +201,20 @@ def test_it_keeps_a_story_that_fits_after_the_consent_as_written():
     moments = demo._moments(story, now, now - datetime.timedelta(days=30))
 
     assert [now - moment for moment in moments] == [datetime.timedelta(hours=hours) for _status, hours in story.steps]
+
+
+def test_it_gives_the_coordinator_statistics_with_some_numbers_to_see(referrals, client):
+    coordinator = Membership.objects.filter(role=Role.COORDINATOR).select_related("user").first()
+    login(client, coordinator.user)
+
+    response = client.get(reverse("referrals:statistics"))
+
+    assert response.status_code == 200
+    stats = response.context["stats"]
+    assert stats.referrals == len(
+        [r for r in referrals if r.sent_at and r.sent_at >= timezone.now() - datetime.timedelta(days=90)]
+    )
+    shown = [line.value for table in stats.count_tables for line in table.lines if line.value]
+    assert len(shown) >= 5
+    assert stats.people is not None
+    assert "hidden" in response.content.decode()  # a demo network this small also shows suppression
