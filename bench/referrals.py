@@ -1,4 +1,4 @@
-"""Referrals bench: matching a client's needs among 10,000 services (and, later, the inbox).
+"""Referrals bench: matching a client's needs among 10,000 services; the inbox and outbox with 50,000 referrals.
 
 Runs in-process against a fresh database: SQLite in a temporary directory, or, when
 CASEWAY_DATABASE_URL is set, a new PostgreSQL database created beside the one it names and
@@ -7,9 +7,14 @@ the directory bench's 10,000 services (``bench/directory.py``'s ``build``, the s
 registers bench clients with open needs, languages and difficulties, and a referral history over
 the last 180 days (the receiving organizations' record). Prints p50 and p95 of
 ``rank_services`` and of the match page through the whole middleware stack, each call for
-another client. Never run it against real data; docs/PERFORMANCE.md records the results.
+another client. Then 50,000 referrals (``--inbox``) sent over a year from the bench
+organization to one other organization, in every state (a few hundred awaiting an answer,
+some overdue and escalated), and times that organization's inbox and the sender's outbox
+through the whole stack: the first page, filters, a deep page. Never run it against real data;
+docs/PERFORMANCE.md records the results.
 
-    .venv/bin/python bench/referrals.py [--services 10000] [--clients 60] [--history 5000] [--repeat 50] [--explain]
+    .venv/bin/python bench/referrals.py [--services 10000] [--clients 60] [--history 5000] [--inbox 50000]
+                                        [--repeat 50] [--explain]
     CASEWAY_DATABASE_URL=postgres://postgres@127.0.0.1:5432/caseway_bench_referrals .venv/bin/python bench/referrals.py
 """
 
@@ -34,6 +39,10 @@ from bench import directory as directory_bench  # noqa: E402  (after the path is
 SEED = 20261129
 TARGET_P95_MS = 50
 BENCH_EMAIL = "caseworker@hwn.demo.example.org"
+# The receiving organization of the inbox bench, and its two personas.
+RECEIVER_CODE = "SPI"
+RECEIVER_EMAILS = ("caseworker@spi.demo.example.org", "supervisor@spi.demo.example.org")
+INBOX_CLIENTS = 500
 NEED_DOMAINS = [
     "safety",
     "health",
@@ -162,6 +171,95 @@ def build_history(count: int, cases, rng, now) -> int:
     return len(rows)
 
 
+def build_inbox(count: int, senders, receiver, rng, now) -> int:
+    """``count`` referrals from ``senders`` (cases) to ``receiver`` over the last 365 days, as a
+    busy organization's year looks: most finished, some in service, a few hundred awaiting an
+    answer (the older ones overdue, escalated to the receiver's supervisors)."""
+    from caseway.directory.models import Service
+    from caseway.referrals.models import Referral, ReferralAlert, Status, Urgency
+
+    services = list(Service.objects.filter(organization=receiver).values_list("pk", flat=True)[:20]) or [None]
+    deadline = {Urgency.EMERGENCY: 2, Urgency.HIGH: 24, Urgency.NORMAL: 72}
+    finished = (
+        [Status.COMPLETED] * 5
+        + [Status.DECLINED] * 2
+        + [
+            Status.CLOSED_UNSUCCESSFUL,
+            Status.WITHDRAWN,
+            Status.REVOKED,
+        ]
+    )
+    rows, overdue = [], []
+    for number in range(count):
+        case = senders[number % len(senders)]
+        urgency = rng.choices([Urgency.EMERGENCY, Urgency.HIGH, Urgency.NORMAL], [10, 30, 60])[0]
+        roll = rng.random()
+        if roll < 0.008:  # ~400 awaiting an answer, sent in the last week: the older ones overdue
+            sent = now - datetime.timedelta(minutes=rng.randrange(7 * 24 * 60))
+            status = rng.choice([Status.SENT, Status.VIEWED])
+        else:
+            sent = now - datetime.timedelta(minutes=rng.randrange(365 * 24 * 60))
+            status = rng.choice([Status.ACCEPTED, Status.IN_SERVICE]) if roll < 0.1 else rng.choice(finished)
+        due = sent + datetime.timedelta(hours=deadline[urgency])
+        answered = None if status in (Status.SENT, Status.VIEWED) else min(sent + datetime.timedelta(hours=6), now)
+        referral = Referral(
+            client_id=case.client_id,
+            from_case=case,
+            from_organization_id=case.organization_id,
+            to_organization=receiver,
+            to_service_id=rng.choice(services),
+            urgency=urgency,
+            status=status,
+            data_key_id=case.client.data_key_id,
+            created_at=sent,
+            sent_at=sent,
+            due_at=due,
+            answered_at=answered,
+            closed_at=answered if status in finished else None,
+        )
+        if answered is None and due < now:
+            referral.escalation_level, referral.escalated_at = 1, due
+            overdue.append(referral)
+        rows.append(referral)
+    Referral.objects.bulk_create(rows, batch_size=1000)
+    ReferralAlert.objects.bulk_create(
+        [
+            ReferralAlert(
+                referral=referral,
+                level=1,
+                organization=receiver,
+                audience=ReferralAlert.Audience.SUPERVISORS,
+                created_at=referral.due_at,
+            )
+            for referral in overdue
+        ],
+        batch_size=1000,
+    )
+    return len(rows)
+
+
+def build_senders(count: int, districts, rng) -> list:
+    """``count`` more clients of the bench organization (only what a referral row needs)."""
+    from caseway.accounts.models import User
+    from caseway.clients.models import AgeBand, Sex
+    from caseway.clients.services import client_register
+
+    user = User.objects.get(email=BENCH_EMAIL)
+    membership = user.memberships.select_related("organization").get()
+    return [
+        client_register(
+            actor=user,
+            membership=membership,
+            values={
+                "sex": rng.choice([Sex.FEMALE, Sex.MALE]),
+                "age_band": rng.choice([AgeBand.AGE_18_24, AgeBand.AGE_25_59]),
+                "admin_area": rng.choice(districts),
+            },
+        )
+        for _number in range(count)
+    ]
+
+
 # ---------------------------------------------------------------------------------------------
 # Measuring
 
@@ -266,11 +364,46 @@ def _explain(membership, case):
                 print("   ", " | ".join(str(cell) for cell in row))
 
 
+def _time_boxes(sender, receivers, repeat) -> list[dict]:
+    """The inbox and outbox pages through the whole stack, as each persona opens them."""
+    from django.urls import reverse
+
+    caseworker, supervisor = (_signed_in_client(user) for user in receivers)
+    outbox_user = _signed_in_client(sender)
+    inbox, outbox = reverse("referrals:inbox"), reverse("referrals:outbox")
+    pages = [
+        ("inbox, caseworker, first page", caseworker, inbox, ""),
+        ("inbox, supervisor, first page", supervisor, inbox, ""),
+        ("inbox, awaiting an answer", caseworker, inbox, "status=awaiting"),
+        ("inbox, overdue", supervisor, inbox, "overdue=on"),
+        ("inbox, emergency, not finished", caseworker, inbox, "urgency=emergency&status=open"),
+        ("inbox, completed, page 40", caseworker, inbox, "status=completed&page=40"),
+        ("inbox, page 1000 (the oldest)", caseworker, inbox, "page=1000"),
+        ("outbox, sender, first page", outbox_user, outbox, ""),
+        ("outbox, declined", outbox_user, outbox, "status=declined"),
+    ]
+    results = []
+    for label, browser, path, query in pages:
+        sizes = []
+
+        def get(browser=browser, url=f"{path}?{query}" if query else path, sizes=sizes):
+            response = browser.get(url)
+            assert response.status_code == 200, (url, response.status_code)
+            sizes.append(len(gzip.compress(response.content, compresslevel=9)))
+            return response.status_code
+
+        row = _timed(f"GET {label}", [get] * (repeat + 3), repeat)
+        row["gzip"] = int(statistics.median(sizes))
+        results.append(row)
+    return results
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--services", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=60)
     parser.add_argument("--history", type=int, default=5_000, help="past referrals (the organizations' record)")
+    parser.add_argument("--inbox", type=int, default=50_000, help="referrals received by one organization")
     parser.add_argument("--repeat", type=int, default=50)
     parser.add_argument("--explain", action="store_true", help="print the matching queries and the slowest plans")
     arguments = parser.parse_args()
@@ -288,7 +421,9 @@ def _run(arguments, data, directory_seconds):
     from django.urls import reverse
     from django.utils import timezone
 
+    from caseway.accounts.models import User
     from caseway.directory.models import Service
+    from caseway.orgs.models import Organization
     from caseway.referrals.matching import rank_services
     from caseway.referrals.models import Referral
 
@@ -297,6 +432,9 @@ def _run(arguments, data, directory_seconds):
     started = time.perf_counter()
     membership, cases = build_clients(arguments.clients, data["districts"], rng)
     history = build_history(arguments.history, cases, rng, now)
+    receiver = Organization.objects.get(acronym=RECEIVER_CODE)
+    senders = build_senders(INBOX_CLIENTS, data["districts"], rng) if arguments.inbox else []
+    inbox = build_inbox(arguments.inbox, senders, receiver, rng, now) if arguments.inbox else 0
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")  # autovacuum would, soon after a bulk load
@@ -305,7 +443,8 @@ def _run(arguments, data, directory_seconds):
     print(f"database: {connection.vendor}; {Service.objects.count()} services; {Referral.objects.count()} referrals")
     print(
         f"directory built in {directory_seconds:.1f} s (matching facts of the services: "
-        f"{data.get('facts_seconds', 0):.1f} s); {len(cases)} clients and {history} referrals in "
+        f"{data.get('facts_seconds', 0):.1f} s); {len(cases)} clients and {history} referrals, "
+        f"{len(senders)} more clients and {inbox} referrals to {RECEIVER_CODE} in "
         f"{setup_seconds:.1f} s; repeat {arguments.repeat}"
     )
 
@@ -344,12 +483,9 @@ def _run(arguments, data, directory_seconds):
     else:
         print("the match page is not wired (caseway/urls.py): measuring rank_services() only")
 
-    # --- TODO (another helper): inbox with 50,000 referrals ------------------------------------
-    # ###########################################################################################
-    # TODO inbox: build 50,000 referrals (build_history(50_000, ...) above makes the rows) and time
-    # the inbox and outbox pages (filters: status, urgency, overdue) for a receiving caseworker and
-    # supervisor, p50/p95 against TARGET_P95_MS, as the matching rows above. Append to `results`.
-    # ###########################################################################################
+    # --- Inbox and outbox ----------------------------------------------------------------------
+    if arguments.inbox:
+        results += _time_boxes(membership.user, [User.objects.get(email=e) for e in RECEIVER_EMAILS], repeat)
 
     # CPU: this process only (Python, and SQLite, which runs in it; not the PostgreSQL server).
     # db: the PostgreSQL server process's CPU for the same calls (rank_services only).
@@ -367,7 +503,7 @@ def _run(arguments, data, directory_seconds):
         )
     print("load average (1, 5, 15 min) at the end: " + ", ".join(f"{value:.2f}" for value in os.getloadavg()))
     print(f"machine speed after: {_speed()} for the same workload")
-    found = results[0]["extra"]
+    found = results[0]["extra"]  # rank_services: the number of services each call ranked
     print(f"\nmatches per call: median {statistics.median(found):.0f}, fewest {min(found)}")
     if arguments.explain:
         _explain(membership, order[0])

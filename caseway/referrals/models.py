@@ -216,12 +216,18 @@ class Referral(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["to_organization", "status", "due_at"], name="referrals_inbox"),
-            models.Index(fields=["from_organization", "status", "sent_at"], name="referrals_outbox"),
+            # The inbox and outbox (queries.Parts): counts by status and the ids of a page read these
+            # alone, never the table: client for the erased clients left out, id for the page's rows.
+            models.Index(fields=["to_organization", "status", "due_at", "client", "id"], name="referrals_inbox"),
+            models.Index(fields=["from_organization", "status", "sent_at", "client", "id"], name="referrals_outbox"),
             models.Index(fields=["status", "due_at"], name="referrals_due"),
-            # The finished part of the inbox and outbox, latest first (queries.Segments).
-            models.Index(fields=["to_organization", "-created_at"], name="referrals_inbox_history"),
-            models.Index(fields=["from_organization", "-created_at"], name="referrals_outbox_history"),
+            # The finished part of the inbox and outbox, latest first, however deep the page.
+            models.Index(
+                fields=["to_organization", "-created_at", "status", "client", "id"], name="referrals_inbox_history"
+            ),
+            models.Index(
+                fields=["from_organization", "-created_at", "status", "client", "id"], name="referrals_outbox_history"
+            ),
         ]
 
     def __str__(self):

