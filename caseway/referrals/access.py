@@ -47,7 +47,7 @@ def visible_referrals(membership):
     if not _may_see_personal_data(membership):
         return Referral.objects.none()
     organization_id = membership.organization_id
-    sent = Q(from_organization_id=organization_id)
+    sent = Q(from_organization_id=organization_id) & Q(from_case__isnull=False)
     received = Q(to_organization_id=organization_id) & ~Q(status=Status.DRAFT)
     return (
         Referral.objects.select_related("client", "from_organization", "to_organization", "to_service", "from_case")
@@ -70,10 +70,12 @@ def inbox_referrals(membership):
 
 
 def outbox_referrals(membership):
-    """What ``membership``'s organization sent or drafted: ``visible_referrals`` as the sender."""
+    """What ``membership``'s organization sent or drafted from a case it still holds: ``visible_referrals``
+    as the sender."""
     if not _may_see_personal_data(membership):
         return Referral.objects.none()
-    return _of_clients_not_erased(Referral.objects.filter(from_organization_id=membership.organization_id))
+    sent = Referral.objects.filter(from_organization_id=membership.organization_id).filter(from_case__isnull=False)
+    return _of_clients_not_erased(sent)
 
 
 def visible_alerts(membership):
@@ -153,8 +155,17 @@ def _receiver_may_see(referral, category, consented, agreed) -> bool:
     return not _refused_since_override(referral, category)
 
 
+def _sent_as_sensitive(referral) -> bool:
+    """The sender's case's sensitivity; once the sender erased it, the receiver's copy of it; else sensitive."""
+    if referral.from_case_id is not None:
+        return referral.from_case.is_sensitive
+    if referral.to_case_id is not None:
+        return referral.to_case.is_sensitive
+    return True
+
+
 def _receiver_sees_identifying(membership, referral) -> bool:
-    if not referral.from_case.is_sensitive:
+    if not _sent_as_sensitive(referral):
         return True
     if membership.role == Role.SUPERVISOR:
         return True

@@ -56,6 +56,7 @@ class UnsuccessfulReason(models.TextChoices):
     CLIENT_UNREACHABLE = "client_unreachable", _("The client could not be reached")
     CLIENT_MOVED = "client_moved", _("The client moved away")
     SERVICE_ENDED = "service_ended", _("The service is no longer available")
+    FILE_CLOSED = "file_closed", _("The receiving organization closed its file")
     OTHER = "other", _("Other reason")
 
 
@@ -164,7 +165,9 @@ class PathwayRun(models.Model):
 class Referral(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="referrals")
-    from_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="referrals_sent")
+    # None once the sender erased its case (clients.erasure): the receiver keeps its record of
+    # the referral; the sender sees it no more (access.py).
+    from_case = models.ForeignKey(Case, null=True, on_delete=models.SET_NULL, related_name="referrals_sent")
     from_organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="referrals_sent")
     # An organization outside the network is still an Organization row (nobody of it receives
     # referrals on Caseway, external.py): consent and agreements name it like any other, and
@@ -217,16 +220,20 @@ class Referral(models.Model):
     class Meta:
         indexes = [
             # The inbox and outbox (queries.Parts): counts by status and the ids of a page read these
-            # alone, never the table: client for the erased clients left out, id for the page's rows.
+            # alone, never the table: client for the erased clients left out, from_case for the
+            # sender's erased cases, id for the page's rows.
             models.Index(fields=["to_organization", "status", "due_at", "client", "id"], name="referrals_inbox"),
-            models.Index(fields=["from_organization", "status", "sent_at", "client", "id"], name="referrals_outbox"),
+            models.Index(
+                fields=["from_organization", "status", "sent_at", "client", "from_case", "id"], name="referrals_outbox"
+            ),
             models.Index(fields=["status", "due_at"], name="referrals_due"),
             # The finished part of the inbox and outbox, latest first, however deep the page.
             models.Index(
                 fields=["to_organization", "-created_at", "status", "client", "id"], name="referrals_inbox_history"
             ),
             models.Index(
-                fields=["from_organization", "-created_at", "status", "client", "id"], name="referrals_outbox_history"
+                fields=["from_organization", "-created_at", "status", "client", "from_case", "id"],
+                name="referrals_outbox_history",
             ),
         ]
 

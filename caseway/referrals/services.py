@@ -114,8 +114,13 @@ def _event(referral, previous, target, *, actor, membership, at, code="") -> Ref
     )
 
 
-def _move(referral, target, side, *, actor, membership, changes=None, code="", request=None) -> Referral:
-    """Apply one transition to a locked ``referral``: state machine, fields, event, audit."""
+def _move(
+    referral, target, side, *, actor, membership, changes=None, code="", request=None, organization_id=None
+) -> Referral:
+    """Apply one transition to a locked ``referral``: state machine, fields, event, audit.
+
+    ``organization_id``: the organization acting when no member does (``membership`` None), if not
+    the sender's."""
     transitions.check(referral.status, target, side)
     previous, now = referral.status, timezone.now()
     referral.status = target
@@ -135,7 +140,9 @@ def _move(referral, target, side, *, actor, membership, changes=None, code="", r
         f"referrals.referral_{target}",
         referral,
         fields=fields,
-        organization=membership.organization_id if membership is not None else referral.from_organization_id,
+        organization=membership.organization_id
+        if membership is not None
+        else organization_id or referral.from_organization_id,
         request=request,
     )
     return referral
@@ -593,3 +600,41 @@ def referrals_revoke_for_consent(*, actor, client_id, organization_id, request=N
         _move(referral, Status.REVOKED, SYSTEM, actor=actor, membership=None, code="consent_revoked", request=request)
         stopped.append(referral)
     return stopped
+
+
+# ---------------------------------------------------------------------------------------------
+# A case erased (the system, on clients.erasure's case_erasing)
+
+
+def referrals_settle_for_erased_case(*, actor, case, now=None) -> None:
+    """``case``'s organization erases it while another organization still holds the client.
+
+    Called inside the erasure's transaction (``referrals.signals``), before the case row goes.
+    The referral stays the receiver's record, so it is not deleted with the sender's case: drafts
+    nobody else saw go; what the receiver has not taken on yet is withdrawn; the row loses its
+    link to the case (the sender's pages no longer list it). On the receiving side, a referral
+    in progress in the erased case is closed, "the receiving organization closed its file".
+    """
+    sent = Referral.objects.select_for_update().filter(from_case=case).order_by("created_at", "pk")
+    for referral in sent:
+        if referral.status == Status.DRAFT:
+            referral.delete()
+        elif referral.status in transitions.AWAITING_ANSWER:
+            _move(referral, Status.WITHDRAWN, SENDER, actor=actor, membership=None, code="sender_case_erased")
+    Referral.objects.filter(from_case=case).update(from_case=None)
+    received = (
+        Referral.objects.select_for_update()
+        .filter(to_case=case, status__in=(Status.ACCEPTED, Status.IN_SERVICE))
+        .order_by("created_at", "pk")
+    )
+    for referral in received:
+        _move(
+            referral,
+            Status.CLOSED_UNSUCCESSFUL,
+            RECEIVER,
+            actor=actor,
+            membership=None,
+            changes={"unsuccessful_reason": UnsuccessfulReason.FILE_CLOSED},
+            code="receiver_case_erased",
+            organization_id=case.organization_id,
+        )
