@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "caseway.directory",
     "caseway.clients",
     "caseway.referrals",
+    "caseway.casework",
     "caseway.api",
     "caseway",
 ]
