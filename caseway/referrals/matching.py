@@ -118,7 +118,7 @@ from caseway.directory.models import (
     Sex,
     TaxonomyTerm,
 )
-from caseway.directory.queries import caseway_taxonomy_id, languages_in_use
+from caseway.directory.queries import caseway_taxonomy_id, caseway_terms, category_term_ids, languages_in_use
 from caseway.orgs.categories import DataCategory
 from caseway.orgs.models import Organization
 from caseway.referrals.models import Referral, Status
@@ -344,12 +344,13 @@ def difficulty_features() -> dict[str, tuple[str, ...]]:
 
 @dataclass(frozen=True)
 class WantedNeed:
-    domain: str
+    domain: str  # a need domain, or a taxonomy code when ranking for categories
     priority: str
+    name: str = ""  # a category's name (a need's label comes from its domain)
 
     @property
     def label(self) -> str:
-        return str(DOMAIN_LABELS.get(self.domain, self.domain))
+        return self.name or str(DOMAIN_LABELS.get(self.domain, self.domain))
 
 
 PRIORITY_ORDER = {Need.Priority.HIGH: 0, Need.Priority.MEDIUM: 1, Need.Priority.LOW: 2}
@@ -413,6 +414,18 @@ def _need_terms(wanted) -> dict[str, tuple[set, set]]:
             loose |= parents.get(code, set())
         terms[need.domain] = (fits, loose - fits)
     return terms
+
+
+def _category_terms(codes) -> tuple[list[WantedNeed], dict[str, tuple[set, set]]]:
+    """Taxonomy codes as needs to match: each fits its term and every term below it, at any depth
+    (``directory.queries.category_term_ids``, as the directory's category search); no broader
+    term. A query per code, and one for their names."""
+    codes = list(dict.fromkeys(code for code in codes if code))
+    if not codes:
+        return [], {}
+    names = {term.code: term.localized_name() for term in caseway_terms().filter(code__in=codes)}
+    wanted = [WantedNeed(code, Need.Priority.LOW, names.get(code, code)) for code in codes]
+    return wanted, {code: (category_term_ids([code]), set()) for code in codes}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -641,6 +654,7 @@ class _Plan:
     terms: dict
     records: dict
     case_id: object
+    receivers: tuple | None = None  # organization ids: only their services that take referrals now
     factors: dict = field(default_factory=dict)
 
 
@@ -860,6 +874,10 @@ def _query(plan: _Plan, names: _Names, *, limit=None, only_ids=None) -> tuple[st
             "(s.minimum_age IS NULL OR s.minimum_age <= %s) AND (s.maximum_age IS NULL OR s.maximum_age >= %s)"
         )
         where_params += [oldest, youngest]
+    if plan.receivers is not None:
+        receivers = [Organization._meta.pk.get_db_prep_value(value, connection) for value in plan.receivers]
+        where += ["s.status = %s", "s.accepting_referrals", f"s.organization_id IN ({_placeholders(receivers)})"]
+        where_params += [Service.Status.ACTIVE.value, *receivers]
     candidates = (
         f"SELECT s.*, {', '.join(f'f.n{index}' for index in range(len(plan.wanted)))}, {distance.sql} AS cw_d2"  # noqa: S608 - names from the models; values are parameters
         f" FROM cw_fit f JOIN {names['facts']} s ON s.service_id = f.service_id"
@@ -883,19 +901,32 @@ def _run(sql, params) -> list[tuple]:
 # The ranking
 
 
-def rank_services(*, membership, case, needs=None, limit=20, now=None) -> list[Match]:
+def rank_services(*, membership, case, needs=None, categories=None, receivers=None, limit=20, now=None) -> list[Match]:
     """The services that best fit ``case``'s open needs (or ``needs``), best first, with reasons.
 
     ``needs``: Need rows or need domains (``"legal"``); None takes the case's open needs when the
     viewer may see them. ``case`` must be a case of ``membership``'s organization, reached through
     ``clients.access`` (otherwise 404). Services are those ``directory.access.directory_services``
     lists to the viewer, less the ones left out above.
+
+    ``categories``: Caseway taxonomy codes (a pathway step's category) to rank for instead of
+    needs: a service fits a code when one of its terms is that term or any term below it; each
+    code counts as a need of low priority (no priority points) named after the category.
+    ``receivers``: organization ids: only the services of these organizations that take referrals
+    now (active, accepting referrals), the services a referral can go to; None: no such limit.
     """
     if membership is None or not membership.is_active or case.organization_id != membership.organization_id:
         raise Http404
     limit = max(1, min(int(limit), MAX_LIMIT))
-    wanted = _wanted_needs(membership, case, needs)
-    terms = _need_terms(wanted)
+    if receivers is not None:
+        receivers = tuple(sorted(set(receivers)))
+        if not receivers:
+            return []
+    if categories is not None:
+        wanted, terms = _category_terms(categories)
+    else:
+        wanted = _wanted_needs(membership, case, needs)
+        terms = _need_terms(wanted)
     wanted = [need for need in wanted if any(terms.get(need.domain, ()))]
     if not wanted:
         return []
@@ -905,6 +936,7 @@ def rank_services(*, membership, case, needs=None, limit=20, now=None) -> list[M
         terms=terms,
         records=current_records() if now is None else organization_records(now),
         case_id=case.pk,
+        receivers=receivers,
     )
     names = _Names()
     plan.factors = _factors(plan, names)
