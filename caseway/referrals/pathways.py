@@ -14,9 +14,12 @@ was started with: a coordinator copies it to change them, and retires the old on
 Starting a pathway
 ------------------
 From a case, ``plan`` tells what each step would do: the services of the network that meet its
-category (at organizations that receive referrals, never the caseworker's own), the one proposed
-(first the services of an organization the client agreed to be referred to under an agreement
-in force), the information it would share (what the client agreed to share with that
+category (at organizations that receive referrals, never the caseworker's own, active and taking
+referrals), best first as matching ranks them for the client (``matching.rank_services`` with the
+step's category: place, language, accessibility, capacity, the receiver's record... each with its
+reasons; services the client cannot use are left out), the one proposed (the best-ranked service
+of an organization the client agreed to be referred to under an agreement in force; else the one
+nearest to that), the information it would share (what the client agreed to share with that
 organization, the agreement covers and the caseworker may see on the case), and why a step cannot
 be referred now: no such service, no data-sharing agreement, no consent. ``pathway_start``
 creates and sends the chosen steps' referrals through ``services.referral_create`` and
@@ -44,17 +47,20 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from caseway import audit
 from caseway.clients import access as client_access
-from caseway.clients.models import CaseStatus, DataCategory, Need
+from caseway.clients.models import CaseStatus, Consent, ConsentPurpose, DataCategory, Need
 from caseway.directory import queries as directory_queries
-from caseway.directory.models import Service, ServiceTerm
+from caseway.directory.models import Service
+from caseway.orgs.categories import SharingPurpose
+from caseway.orgs.models import DataSharingAgreement
 from caseway.orgs.permissions import Action
-from caseway.referrals import access, gate, pathway_access, services
+from caseway.referrals import access, gate, matching, pathway_access, services
 from caseway.referrals.models import Pathway, PathwayRun, PathwayStep, Referral, Status, Urgency
 
 CODE_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{1,49}")
@@ -419,7 +425,8 @@ class StepPlan:
     step: PathwayStep
     position: int
     label: str
-    services: list = field(default_factory=list)
+    services: list = field(default_factory=list)  # best first, as matching ranks them for the case
+    matches: list = field(default_factory=list)  # matching.Match of each service, in the same order
     service: Service | None = None
     shareable: list = field(default_factory=list)  # (category, label) the client agreed to share, agreed, visible
     categories: list = field(default_factory=list)
@@ -427,6 +434,19 @@ class StepPlan:
     problems: list = field(default_factory=list)  # why it cannot be referred as chosen (blocked included)
     include: bool = False
     reason: str | None = None
+
+    @property
+    def match(self):
+        """The chosen (or proposed) service's match: its score and why, its place as the viewer may see it."""
+        if self.service is None:
+            return None
+        return next((match for match in self.matches if match.service.pk == self.service.pk), None)
+
+    @property
+    def alternatives(self) -> list:
+        """The other services' matches, best first."""
+        chosen = None if self.service is None else self.service.pk
+        return [match for match in self.matches if match.service.pk != chosen]
 
     @property
     def category_labels(self) -> list[str]:
@@ -455,8 +475,29 @@ def _open(result: gate.Gate) -> bool:
     return result.agreement_in_force and result.referral_consented
 
 
+def _agreed_with(sender_id, organization_ids) -> set:
+    """Of ``organization_ids``, those with a data-sharing agreement for referrals in force with the
+    sender: the agreement part of ``gate.check`` (``orgs.agreements.agreements_in_force``), for many
+    receivers in one query."""
+    if not organization_ids:
+        return set()
+    today = timezone.localdate()
+    ids = list(organization_ids)
+    rows = (
+        DataSharingAgreement.objects.filter(status=DataSharingAgreement.Status.ACTIVE, valid_from__lte=today)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+        .filter(Q(proposer_id=sender_id, partner_id__in=ids) | Q(partner_id=sender_id, proposer_id__in=ids))
+        .values_list("proposer_id", "partner_id", "purposes")
+    )
+    return {
+        partner if proposer == sender_id else proposer
+        for proposer, partner, purposes in rows
+        if SharingPurpose.REFERRAL in (purposes or ())
+    }
+
+
 class Planner:
-    """Plans the steps of pathways for one case, reading each receiver's gate once."""
+    """Plans the steps of pathways for one case: one ranking per category, each receiver's gate read once."""
 
     def __init__(self, membership, case):
         self.membership = membership
@@ -464,7 +505,9 @@ class Planner:
         self.shareable = services.sender_may_share(membership, case)
         self._receivers = None
         self._gates = {}
-        self._services = {}
+        self._matches = {}
+        self._screened = set()  # organizations whose referral consent was looked for (``_screen``)
+        self._agreed = set()  # of those without an answer, the ones under an agreement in force
         self._names = None
 
     def names(self) -> dict:
@@ -477,22 +520,22 @@ class Planner:
             self._receivers = set(services.receiving_organizations(self.membership).values_list("pk", flat=True))
         return self._receivers
 
-    def services_for(self, category) -> list[Service]:
-        """Services of other organizations of the network that meet ``category`` and take referrals now."""
-        if category not in self._services:
-            terms = directory_queries.category_term_ids([category])
-            meeting = ServiceTerm.objects.filter(taxonomy_term_id__in=terms).values("service_id")
-            self._services[category] = list(
-                Service.objects.filter(
-                    pk__in=meeting,
-                    status=Service.Status.ACTIVE,
-                    accepting_referrals=True,
-                    organization_id__in=self.receivers(),
-                )
-                .select_related("organization")
-                .order_by("organization__name", "name", "pk")[:SERVICES_SHOWN]
+    def matches_for(self, category) -> list[matching.Match]:
+        """Services of other organizations of the network that meet ``category`` and take referrals now,
+        as matching ranks them for the case (best first, each with its reasons). One ranking per category."""
+        if category not in self._matches:
+            self._matches[category] = matching.rank_services(
+                membership=self.membership,
+                case=self.case,
+                categories=[category],
+                receivers=self.receivers(),
+                limit=SERVICES_SHOWN,
             )
-        return self._services[category]
+        return self._matches[category]
+
+    def services_for(self, category) -> list[Service]:
+        """The services of ``matches_for``, in ranking order."""
+        return [match.service for match in self.matches_for(category)]
 
     def gate_for(self, organization) -> gate.Gate:
         if organization.pk not in self._gates:
@@ -505,20 +548,43 @@ class Planner:
         return self._gates[organization.pk]
 
     def proposed(self, found) -> Service:
-        """The first service whose organization the client may be referred to; else the nearest to it."""
+        """The first service (in ``found``'s order) whose organization the client may be referred to; else
+        the nearest to it: an agreement in force, then not refused, then the earliest."""
+        gates = self._screen(found)
 
         def key(indexed):
             index, service = indexed
-            result = self.gate_for(service.organization)
+            result = gates.get(service.organization_id)
+            if result is None:  # no answer about a referral there: not open, not refused
+                return (True, service.organization_id not in self._agreed, False, index)
             return (not _open(result), not result.agreement_in_force, result.referral_refused, index)
 
         return min(enumerate(found), key=key)[1]
+
+    def _screen(self, found) -> dict:
+        """{organization id: gate} for the organizations of ``found`` the client answered about being
+        referred to (only those can be open); the others' agreements are read at once (``_agreed``).
+        Two queries and a gate per answered organization, whatever the number of services."""
+        organizations = {service.organization_id: service.organization for service in found}
+        unread = set(organizations) - self._screened
+        if unread:
+            answered = set(
+                Consent.objects.filter(
+                    client_id=self.case.client_id, purpose=ConsentPurpose.REFERRAL, recipient_id__in=unread
+                ).values_list("recipient_id", flat=True)
+            )
+            for organization_id in answered:
+                self.gate_for(organizations[organization_id])
+            self._agreed |= _agreed_with(self.membership.organization_id, unread - answered)
+            self._screened |= unread
+        return {pk: self._gates[pk] for pk in organizations if pk in self._gates}
 
     def plan(self, step, position, choice=None) -> StepPlan:
         choice = choice or StepChoice()
         plan = StepPlan(step=step, position=position, label=category_label(step.category, self.names()))
         plan.reason = choice.reason
-        plan.services = self.services_for(step.category)
+        plan.matches = self.matches_for(step.category)
+        plan.services = [match.service for match in plan.matches]
         if not plan.services:
             plan.blocked = [
                 _("No service of another organization of the network meets “%(category)s” and takes referrals now.")
