@@ -32,6 +32,15 @@ Caseway term count too); it fits more loosely when its term is the parent of a p
 general ``protection`` service for a need mapped to ``protection.safe_shelter``). The best-fitting
 need counts, with its priority; each further need the same service meets adds a little.
 
+Ranking for a category (pathways)
+---------------------------------
+``categories=["health.cmr"]`` ranks for taxonomy codes instead of needs (a pathway step's
+category): a service fits when one of its terms is the code's term or any term below it, at any
+depth (``directory.queries.category_term_ids``, as the directory's category search), never a
+broader one; the code counts as a need of low priority named after the category. With
+``receivers`` (organization ids) only the services a referral can go to are candidates: active,
+accepting referrals, of those organizations. Everything else is the same query and score.
+
 What the client's record contributes
 ------------------------------------
 Only what the viewer's organization may see of the client (``clients.access.visible_categories``):
