@@ -20,6 +20,7 @@ urlpatterns = [
     path("referrals/match/", include(("caseway.referrals.matching_urls", "matching"))),
     path("referrals/", include("caseway.referrals.urls")),
     path("s/", include("caseway.referrals.external_urls")),
+    path("cases/", include("caseway.casework.urls")),
     path("api/v1/", include("caseway.api.urls")),
 ]
 

@@ -5,6 +5,7 @@ from django.urls import path, re_path
 from caseway.accounts.api import MeView
 from caseway.accounts.middleware import second_factor_exempt
 from caseway.api import views
+from caseway.casework.api_urls import urlpatterns as casework_api_urlpatterns
 from caseway.clients.api import (
     AssessmentList,
     ClientDetail,
@@ -52,6 +53,7 @@ urlpatterns = [
     path("pathways/", referrals_api.PathwayList.as_view(), name="pathway_list"),
     path("cases/<uuid:pk>/pathways/", referrals_api.CasePathwayRuns.as_view(), name="case_pathways"),
     path("pathway-runs/<uuid:pk>/", referrals_api.PathwayRunDetail.as_view(), name="pathway_run_detail"),
+    *casework_api_urlpatterns,
     # Last: everything else under /api/v1/ answers in JSON too.
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -1,0 +1,3 @@
+"""URLs of the casework appointment pages (included by casework/urls.py)."""
+
+urlpatterns = []

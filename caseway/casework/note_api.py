@@ -1,0 +1,3 @@
+"""The casework note API (wired by casework/api_urls.py into /api/v1/)."""
+
+urlpatterns = []

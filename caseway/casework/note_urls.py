@@ -1,0 +1,3 @@
+"""URLs of the casework note pages (included by casework/urls.py)."""
+
+urlpatterns = []

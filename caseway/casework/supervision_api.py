@@ -1,0 +1,3 @@
+"""The casework supervision API (wired by casework/api_urls.py into /api/v1/)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of the casework supervision pages (included by casework/urls.py)."""
+
+urlpatterns = []
