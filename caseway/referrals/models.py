@@ -220,11 +220,14 @@ class Referral(models.Model):
     class Meta:
         indexes = [
             # The inbox and outbox (queries.Parts): counts by status and the ids of a page read these
-            # alone, never the table: client for the erased clients left out, from_case for the
-            # sender's erased cases, id for the page's rows.
-            models.Index(fields=["to_organization", "status", "due_at", "client", "id"], name="referrals_inbox"),
+            # alone, never the table: urgency for the filter, client for the erased clients left out,
+            # from_case for the sender's erased cases, id for the page's rows.
             models.Index(
-                fields=["from_organization", "status", "sent_at", "client", "from_case", "id"], name="referrals_outbox"
+                fields=["to_organization", "status", "due_at", "urgency", "client", "id"], name="referrals_inbox"
+            ),
+            models.Index(
+                fields=["from_organization", "status", "sent_at", "urgency", "client", "from_case", "id"],
+                name="referrals_outbox",
             ),
             models.Index(fields=["status", "due_at"], name="referrals_due"),
             # The finished part of the inbox and outbox, latest first, however deep the page.

@@ -15,13 +15,13 @@ Rows show the client code, never a name: a list is read over shoulders.
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, IntegerField, Q, Value, When
+from django.db.models import Case, Count, IntegerField, Value, When
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
 from caseway.lib.urls import row_url
 from caseway.referrals import access
-from caseway.referrals.models import Status, Urgency
+from caseway.referrals.models import Referral, Status, Urgency
 from caseway.referrals.transitions import AWAITING_ANSWER, FINAL, OPEN
 
 INBOX, OUTBOX = "inbox", "outbox"
@@ -103,7 +103,7 @@ class Parts:
 
     A page reads its ids first, from the indexes alone however deep the page (the box indexes
     carry status, client and id), then its rows by primary key: an offset never walks joined
-    rows. ``referrals`` is the box, filtered; ``rows`` the same with the columns a row shows.
+    rows. ``referrals`` is the box, filtered; ``rows`` reads a row's columns by primary key.
     """
 
     def __init__(self, referrals, rows):
@@ -113,11 +113,16 @@ class Parts:
 
     def sizes(self) -> list[int]:
         if self._sizes is None:
-            # COUNT(status), not COUNT(id): the count then reads only the box index (organization,
-            # status, …, client), never the table (85 → 13 ms for 50,000 referrals on SQLite).
-            counts = self.referrals.aggregate(
-                **{name: Count("status", filter=Q(status__in=statuses)) for name, statuses, _order in PARTS}
+            # One count per status from the box index alone (organization, status, …, client): never
+            # the table, and no CASE per row. 50,000 referrals on SQLite: COUNT(id) per part read
+            # the table (85 ms), COUNT(status) FILTER per part 17 ms, GROUP BY status 8 ms.
+            per_status = dict(
+                self.referrals.order_by()
+                .values_list("status")
+                .annotate(count=Count("status"))
+                .values_list("status", "count")
             )
+            counts = {name: sum(per_status.get(status, 0) for status in statuses) for name, statuses, _order in PARTS}
             self._sizes = [counts[name] for name, _statuses, _order in PARTS]
         return self._sizes
 
@@ -143,7 +148,10 @@ class Parts:
 
 def box_page(membership, box: str, filters: BoxFilters, page_number, *, now, per_page=PER_PAGE):
     referrals = filtered(box_referrals(membership, box), filters, now=now).select_related(None)
-    rows = referrals.select_related("client", "from_organization", "to_organization", "to_service").only(*ROW_COLUMNS)
+    # The page's rows by primary key alone: their ids come from the box above, which holds every
+    # access rule; repeating its conditions made SQLite walk the organization's index (20 ms).
+    rows = Referral.objects.select_related("client", "from_organization", "to_organization", "to_service")
+    rows = rows.only(*ROW_COLUMNS)
     return Paginator(Parts(referrals, rows), per_page).get_page(page_number)
 
 
