@@ -8,3 +8,8 @@ class CaseworkConfig(AppConfig):
     name = "caseway.casework"
     label = "casework"
     verbose_name = "Casework"
+
+    def ready(self):
+        from caseway.casework import signals
+
+        signals.connect()

@@ -138,9 +138,12 @@ def _case_links(membership, case, categories, identity_visible) -> list[tuple[st
     The same conditions as those pages: assessments in a visible instrument category, the safety
     plan and incidents with the risk category (``safety.may_see_risk``), the subject access export
     with the identity (``export.require_export``). The referrals app (a floor above) is linked by
-    URL name only, when it is installed; its page answers to whoever may see the case.
+    URL name only, when it is installed; its page answers to whoever may see the case. So is the
+    casework app (case work page: plan, notes, timeline), for the same people.
     """
     links = []
+    with suppress(NoReverseMatch):
+        links.append((reverse("casework:case", kwargs={"case_pk": case.pk}), _("Case work: plan, notes, timeline")))
     if any(category in categories for category in scoring.CATEGORIES):
         links.append((reverse("clients:assessment_list", kwargs={"pk": case.pk}), _("Assessments")))
     if safety.may_see_risk(membership, case, categories):

@@ -24,6 +24,8 @@ def page_urls(case) -> dict:
     }
     with suppress(NoReverseMatch):  # the referrals app not installed: its link is left out
         urls["referrals"] = reverse("referrals:case_referrals", kwargs={"case_pk": case.pk})
+    with suppress(NoReverseMatch):  # the casework app, linked the same way
+        urls["casework"] = reverse("casework:case", kwargs={"case_pk": case.pk})
     return urls
 
 
@@ -61,7 +63,9 @@ def ours(personas):
 def test_the_intake_organizations_caseworker_gets_every_page(personas, login_as, ours):
     client = login_as(personas.caseworker_a)
 
-    assert_only_openable_pages_linked(client, ours, {"assessments", "safety_plan", "incidents", "referrals", "export"})
+    assert_only_openable_pages_linked(
+        client, ours, {"assessments", "safety_plan", "incidents", "referrals", "casework", "export"}
+    )
 
 
 def test_a_caseworker_outside_a_sensitive_cases_team_gets_no_export(personas, login_as):
@@ -69,9 +73,11 @@ def test_a_caseworker_outside_a_sensitive_cases_team_gets_no_export(personas, lo
     case = case_at(personas.supervisor_a, sensitive=True, caseworker=other, given_name="Samira")
     client = login_as(personas.caseworker_a)
 
-    assert_only_openable_pages_linked(client, case, {"assessments", "safety_plan", "incidents", "referrals"})
     assert_only_openable_pages_linked(
-        login_as(other), case, {"assessments", "safety_plan", "incidents", "referrals", "export"}
+        client, case, {"assessments", "safety_plan", "incidents", "referrals", "casework"}
+    )
+    assert_only_openable_pages_linked(
+        login_as(other), case, {"assessments", "safety_plan", "incidents", "referrals", "casework", "export"}
     )
 
 
@@ -92,21 +98,23 @@ def test_a_referred_organization_gets_only_the_pages_of_what_the_client_shared(p
     theirs = referred(personas, ours, [DataCategory.CONTACT])
     client = login_as(personas.caseworker_b)
 
-    assert_only_openable_pages_linked(client, theirs, {"referrals"})
+    assert_only_openable_pages_linked(client, theirs, {"referrals", "casework"})
 
 
 def test_a_referred_organization_with_needs_and_identity_gets_assessments_and_export(personas, login_as, ours):
     theirs = referred(personas, ours, [DataCategory.NEEDS, DataCategory.IDENTITY])
     client = login_as(personas.caseworker_b)
 
-    assert_only_openable_pages_linked(client, theirs, {"assessments", "referrals", "export"})
+    assert_only_openable_pages_linked(client, theirs, {"assessments", "referrals", "casework", "export"})
 
 
 def test_a_referred_organization_with_risk_gets_the_safety_plan_and_incidents(personas, login_as, ours):
     theirs = referred(personas, ours, [DataCategory.RISK])
     client = login_as(personas.caseworker_b)
 
-    assert_only_openable_pages_linked(client, theirs, {"assessments", "safety_plan", "incidents", "referrals"})
+    assert_only_openable_pages_linked(
+        client, theirs, {"assessments", "safety_plan", "incidents", "referrals", "casework"}
+    )
 
 
 # --- the navigation ---------------------------------------------------------------------------
