@@ -344,6 +344,10 @@ SPECTACULAR_SETTINGS = {
         "ReferralStatusEnum": "caseway.referrals.models.Status",
         "DataCategoryEnum": "caseway.orgs.categories.DataCategory",
         "CaseStatusEnum": "caseway.clients.models.CaseStatus",
+        "AppointmentKindEnum": "caseway.casework.models.Appointment.Kind",
+        "SupportPaymentKindEnum": "caseway.casework.models.SupportPayment.Kind",
+        "SupportPaymentMethodEnum": "caseway.casework.models.SupportPayment.Method",
+        "ConsentMethodEnum": "caseway.clients.models.Consent.Method",
     },
 }
 API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)

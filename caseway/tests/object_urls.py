@@ -7,7 +7,7 @@ object-scoped URLs here; the access-matrix test fails for any object-scoped URL 
 
 from dataclasses import dataclass, field
 
-from caseway.casework.tests import object_urls_casework
+from caseway.casework.tests import object_urls_appointments, object_urls_casework
 from caseway.clients.tests import (
     object_urls_assessments,
     object_urls_erasure,
@@ -78,5 +78,6 @@ for _area in (
     object_urls_matching,
     object_urls_external,
     object_urls_casework,
+    object_urls_appointments,
 ):
     OBJECT_URLS.update(_area.OBJECT_URLS)

@@ -36,6 +36,14 @@ OPERATIONS = {
     ("/api/v1/cases/{id}/pathways/", "get"),
     ("/api/v1/cases/{id}/pathways/", "post"),
     ("/api/v1/pathway-runs/{id}/", "get"),
+    ("/api/v1/cases/{id}/appointments/", "get"),
+    ("/api/v1/cases/{id}/appointments/", "post"),
+    ("/api/v1/appointments/{id}/reschedule/", "post"),
+    ("/api/v1/appointments/{id}/cancel/", "post"),
+    ("/api/v1/appointments/{id}/attended/", "post"),
+    ("/api/v1/appointments/{id}/no-show/", "post"),
+    ("/api/v1/cases/{id}/payments/", "get"),
+    ("/api/v1/cases/{id}/payments/", "post"),
 }
 
 

@@ -49,6 +49,14 @@ OPERATIONS = {
     "GET /api/v1/cases/{id}/pathways/",
     "POST /api/v1/cases/{id}/pathways/",
     "GET /api/v1/pathway-runs/{id}/",
+    "GET /api/v1/cases/{id}/appointments/",
+    "POST /api/v1/cases/{id}/appointments/",
+    "POST /api/v1/appointments/{id}/reschedule/",
+    "POST /api/v1/appointments/{id}/cancel/",
+    "POST /api/v1/appointments/{id}/attended/",
+    "POST /api/v1/appointments/{id}/no-show/",
+    "GET /api/v1/cases/{id}/payments/",
+    "POST /api/v1/cases/{id}/payments/",
 }
 
 
