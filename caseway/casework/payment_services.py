@@ -189,10 +189,15 @@ def payment_approve(*, actor, membership, payment, request=None) -> SupportPayme
 # Totals: per currency, never across currencies
 
 
+def cents(value) -> Decimal:
+    """A database sum as a Decimal with two places (SQLite hands back 7 for 7.00)."""
+    return Decimal(str(value or 0)).quantize(Decimal("0.01"))
+
+
 def totals_by_currency(payments) -> list[dict]:
     """[{currency, total, count}] over ``payments`` (a queryset), one row per currency, one query."""
     rows = payments.order_by().values("currency").annotate(total=Sum("amount"), count=Count("pk"))
-    return sorted(rows, key=lambda row: row["currency"])
+    return sorted(({**row, "total": cents(row["total"])} for row in rows), key=lambda row: row["currency"])
 
 
 def organization_totals(membership, *, start, end) -> list[dict]:
@@ -203,7 +208,7 @@ def organization_totals(membership, *, start, end) -> list[dict]:
     rows = payments.order_by().values("kind", "currency").annotate(total=Sum("amount"), count=Count("pk"))
     labels = dict(SupportPayment.Kind.choices)
     return sorted(
-        ({**row, "kind_label": labels.get(row["kind"], row["kind"])} for row in rows),
+        ({**row, "total": cents(row["total"]), "kind_label": labels.get(row["kind"], row["kind"])} for row in rows),
         key=lambda row: (row["kind"], row["currency"]),
     )
 
