@@ -348,6 +348,12 @@ SPECTACULAR_SETTINGS = {
         "SupportPaymentKindEnum": "caseway.casework.models.SupportPayment.Kind",
         "SupportPaymentMethodEnum": "caseway.casework.models.SupportPayment.Method",
         "ConsentMethodEnum": "caseway.clients.models.Consent.Method",
+        "CasePlanStatusEnum": "caseway.casework.models.CasePlan.Status",
+        "GoalStatusEnum": "caseway.casework.models.Goal.Status",
+        "TaskKindEnum": "caseway.casework.models.Task.Kind",
+        "MilestoneKindEnum": "caseway.casework.models.Milestone.Kind",
+        "CaseNoteKindEnum": "caseway.casework.models.CaseNote.Kind",
+        "CaseNoteConfidentialityEnum": "caseway.casework.models.CaseNote.Confidentiality",
     },
 }
 API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)

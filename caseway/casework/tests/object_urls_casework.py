@@ -54,3 +54,36 @@ OBJECT_URLS = {
     "casework:note_detail": _note,
     "casework:note_correct": _note,
 }
+
+
+def _api(personas, make=None, key=None, method="get"):
+    """An API URL of org A's case (``pk``), with the object ``make(personas, case)`` as ``key``."""
+    case = our_case(personas)
+    kwargs = {"pk": case.pk}
+    if make is not None:
+        kwargs[key] = make(personas, case).pk
+    return _object_case(personas.caseworker_a, personas.outsider, kwargs, method=method)
+
+
+def _api_with_plan(personas, method="get"):
+    """The case's plan URLs: a case whose plan has a goal (so it may be submitted)."""
+    case = our_case(personas)
+    a_goal(personas, case)
+    return _object_case(personas.caseworker_a, personas.outsider, {"pk": case.pk}, method=method)
+
+
+OBJECT_URLS.update(
+    {
+        "api:casework_plan": _api_with_plan,
+        "api:casework_plan_submit": lambda personas: _api_with_plan(personas, method="post"),
+        "api:casework_goals": _api,
+        "api:casework_goal": lambda personas: _api(personas, a_goal, "goal_pk"),
+        "api:casework_goal_progress": lambda personas: _api(personas, a_goal, "goal_pk"),
+        "api:casework_tasks": _api,
+        "api:casework_task": lambda personas: _api(personas, a_task, "task_pk"),
+        "api:casework_task_done": lambda personas: _api(personas, a_task, "task_pk", method="post"),
+        "api:casework_milestones": _api,
+        "api:casework_notes": _api,
+        "api:casework_note": lambda personas: _api(personas, a_note, "note_pk"),
+    }
+)
