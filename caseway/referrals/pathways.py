@@ -47,7 +47,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -57,8 +56,8 @@ from caseway.clients import access as client_access
 from caseway.clients.models import CaseStatus, Consent, ConsentPurpose, DataCategory, Need
 from caseway.directory import queries as directory_queries
 from caseway.directory.models import Service
+from caseway.orgs.agreements import partners_for
 from caseway.orgs.categories import SharingPurpose
-from caseway.orgs.models import DataSharingAgreement
 from caseway.orgs.permissions import Action
 from caseway.referrals import access, gate, matching, pathway_access, services
 from caseway.referrals.models import Pathway, PathwayRun, PathwayStep, Referral, Status, Urgency
@@ -477,23 +476,8 @@ def _open(result: gate.Gate) -> bool:
 
 def _agreed_with(sender_id, organization_ids) -> set:
     """Of ``organization_ids``, those with a data-sharing agreement for referrals in force with the
-    sender: the agreement part of ``gate.check`` (``orgs.agreements.agreements_in_force``), for many
-    receivers in one query."""
-    if not organization_ids:
-        return set()
-    today = timezone.localdate()
-    ids = list(organization_ids)
-    rows = (
-        DataSharingAgreement.objects.filter(status=DataSharingAgreement.Status.ACTIVE, valid_from__lte=today)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
-        .filter(Q(proposer_id=sender_id, partner_id__in=ids) | Q(partner_id=sender_id, proposer_id__in=ids))
-        .values_list("proposer_id", "partner_id", "purposes")
-    )
-    return {
-        partner if proposer == sender_id else proposer
-        for proposer, partner, purposes in rows
-        if SharingPurpose.REFERRAL in (purposes or ())
-    }
+    sender: the agreement part of ``gate.check``, for many receivers in one query."""
+    return partners_for(sender_id, organization_ids, purpose=SharingPurpose.REFERRAL)
 
 
 class Planner:
