@@ -417,6 +417,12 @@ class ClosureRequest(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_comment = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    # The case's status before the request: a returned request puts the case back in it.
+    previous_status = models.CharField(max_length=20, blank=True)
+    # A transfer goes through a referral to another organization, sent from this case with consent.
+    transfer_referral = models.ForeignKey(
+        "referrals.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         constraints = [
