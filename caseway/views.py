@@ -12,6 +12,7 @@ from django.views.decorators.csrf import requires_csrf_token
 
 from caseway import audit
 from caseway.accounts.middleware import second_factor_exempt
+from caseway.casework import home as casework_home
 from caseway.lib.access import authenticated, public
 
 ROLE_ACTION_CODE = re.compile(r"[a-z_]+\.[a-z_]+")
@@ -19,7 +20,12 @@ ROLE_ACTION_CODE = re.compile(r"[a-z_]+\.[a-z_]+")
 
 @authenticated
 def home(request):
-    return render(request, "caseway/home.html")
+    """The welcome; for staff who may see personal data, what needs them today (``casework.home``)."""
+    membership = getattr(request, "membership", None)
+    context = {}
+    if casework_home.shows_work(membership):
+        context["work"] = casework_home.home(membership)
+    return render(request, "caseway/home.html", context)
 
 
 @public
