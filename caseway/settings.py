@@ -243,6 +243,10 @@ if not 1 <= EXTERNAL_LINK_PIN_FAILURES <= 10:
 SMALL_CELL_THRESHOLD = env_int("CASEWAY_SMALL_CELL_THRESHOLD", 5)
 if not 2 <= SMALL_CELL_THRESHOLD <= 100:
     raise ConfigurationError(f"CASEWAY_SMALL_CELL_THRESHOLD must be from 2 to 100, not {SMALL_CELL_THRESHOLD}")
+# The supervisors' caseload page counts a case "without contact" after this many days (at most a year).
+NO_CONTACT_DAYS = env_int("CASEWAY_NO_CONTACT_DAYS", 30)
+if not 1 <= NO_CONTACT_DAYS <= 365:
+    raise ConfigurationError(f"CASEWAY_NO_CONTACT_DAYS must be from 1 to 365 days, not {NO_CONTACT_DAYS}")
 CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 
 # Transport security. Production defaults are strict; a TLS-terminating proxy sets
@@ -354,6 +358,8 @@ SPECTACULAR_SETTINGS = {
         "MilestoneKindEnum": "caseway.casework.models.Milestone.Kind",
         "CaseNoteKindEnum": "caseway.casework.models.CaseNote.Kind",
         "CaseNoteConfidentialityEnum": "caseway.casework.models.CaseNote.Confidentiality",
+        "ClosureRequestReasonEnum": "caseway.casework.models.ClosureRequest.Reason",
+        "ClosureRequestStatusEnum": "caseway.casework.models.ClosureRequest.Status",
     },
 }
 API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)

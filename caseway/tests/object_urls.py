@@ -7,7 +7,7 @@ object-scoped URLs here; the access-matrix test fails for any object-scoped URL 
 
 from dataclasses import dataclass, field
 
-from caseway.casework.tests import object_urls_appointments, object_urls_casework
+from caseway.casework.tests import object_urls_appointments, object_urls_casework, object_urls_supervision
 from caseway.clients.tests import (
     object_urls_assessments,
     object_urls_erasure,
@@ -79,5 +79,6 @@ for _area in (
     object_urls_external,
     object_urls_casework,
     object_urls_appointments,
+    object_urls_supervision,
 ):
     OBJECT_URLS.update(_area.OBJECT_URLS)

@@ -64,6 +64,14 @@ OPERATIONS = {
     ("/api/v1/cases/{id}/notes/", "get"),
     ("/api/v1/cases/{id}/notes/", "post"),
     ("/api/v1/cases/{id}/notes/{note_pk}/", "get"),
+    ("/api/v1/cases/{id}/plan/approve/", "post"),
+    ("/api/v1/cases/{id}/plan/return/", "post"),
+    ("/api/v1/cases/{id}/closure/", "post"),
+    ("/api/v1/cases/{id}/closure/approve/", "post"),
+    ("/api/v1/cases/{id}/closure/return/", "post"),
+    ("/api/v1/cases/{id}/reopen/", "post"),
+    ("/api/v1/caseload/", "get"),
+    ("/api/v1/caseload/reassign/", "post"),
 }
 
 

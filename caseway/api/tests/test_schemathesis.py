@@ -77,6 +77,14 @@ OPERATIONS = {
     "GET /api/v1/cases/{id}/notes/",
     "POST /api/v1/cases/{id}/notes/",
     "GET /api/v1/cases/{id}/notes/{note_pk}/",
+    "POST /api/v1/cases/{id}/plan/approve/",
+    "POST /api/v1/cases/{id}/plan/return/",
+    "POST /api/v1/cases/{id}/closure/",
+    "POST /api/v1/cases/{id}/closure/approve/",
+    "POST /api/v1/cases/{id}/closure/return/",
+    "POST /api/v1/cases/{id}/reopen/",
+    "GET /api/v1/caseload/",
+    "POST /api/v1/caseload/reassign/",
 }
 
 

@@ -1,0 +1,122 @@
+"""The caseload (supervision_queries and the page): counts per caseworker, in a fixed number of queries."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from caseway.casework import plan_services, supervision_queries
+from caseway.casework.models import Task
+from caseway.casework.tests.case_helpers import WRONG_ROLES, a_task, member, our_case
+from caseway.casework.tests.supervision_helpers import closure_requested, submitted_plan
+from caseway.clients.models import Case, CaseStatus
+from caseway.clients.tests.factories import a_case
+
+pytestmark = pytest.mark.django_db
+URL = reverse("casework:caseload")
+
+
+def days_ago(days):
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def row_of(caseload, user):
+    return next(row for row in caseload.rows if row.user == user)
+
+
+def test_it_counts_each_caseworkers_cases_by_risk_and_lateness(personas):
+    high = our_case(personas, given_name="Rania")
+    Case.objects.filter(pk=high.pk).update(risk_level="high", last_contact_at=days_ago(40))
+    quiet = our_case(personas, given_name="Dalia")
+    Case.objects.filter(pk=quiet.pk).update(risk_level="low", last_contact_at=days_ago(3))
+    plan_services.plan_create(
+        actor=personas.caseworker_a, membership=member(personas.caseworker_a), case=quiet, follow_up_days=2
+    )
+    submitted_plan(personas, high)
+    closed = our_case(personas, given_name="Huda")
+    Case.objects.filter(pk=closed.pk).update(status=CaseStatus.CLOSED)
+    waiting = our_case(personas, given_name="Zainab")
+    Case.objects.filter(pk=waiting.pk).update(last_contact_at=timezone.now())
+    closure_requested(personas, waiting)
+    task = a_task(personas, high, assignee=personas.caseworker_a)
+    Task.objects.filter(pk=task.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=1))
+    unassigned = our_case(personas, given_name="Lina")
+    Case.objects.filter(pk=unassigned.pk).update(caseworker=None)
+
+    caseload = supervision_queries.caseload(member(personas.supervisor_a))
+
+    row = row_of(caseload, personas.caseworker_a)
+    assert row.open_cases == 3
+    assert row.by_risk["high"] == 1 and row.by_risk["low"] == 1 and row.by_risk["none"] == 1
+    assert row.no_contact == 1  # 40 days without contact (30 by default)
+    assert row.follow_ups_overdue == 2  # quiet: every 2 days, seen 3 days ago; high: its plan's 14 days
+    assert row.tasks_overdue == 1
+    assert (row.plans_waiting, row.closures_waiting) == (1, 1)
+    assert caseload.unassigned.open_cases == 1
+    assert caseload.totals.open_cases == 4
+    assert caseload.no_contact_days == 30
+    assert [plan.case_id for plan in caseload.plans_waiting] == [high.pk]
+    assert [closure.case_id for closure in caseload.closures_waiting] == [waiting.pk]
+    assert row_of(caseload, personas.supervisor_a).open_cases == 0
+
+
+def test_it_reads_the_no_contact_days_from_the_settings(personas, settings):
+    case = our_case(personas)
+    Case.objects.filter(pk=case.pk).update(last_contact_at=days_ago(10))
+    settings.NO_CONTACT_DAYS = 7
+    caseload = supervision_queries.caseload(member(personas.supervisor_a))
+    assert (caseload.no_contact_days, row_of(caseload, personas.caseworker_a).no_contact) == (7, 1)
+
+
+def test_it_shows_people_who_left_but_still_hold_cases(personas):
+    our_case(personas)
+    personas.caseworker_a.memberships.update(is_active=False)
+
+    caseload = supervision_queries.caseload(member(personas.supervisor_a))
+
+    row = row_of(caseload, personas.caseworker_a)
+    assert (row.is_member, row.open_cases) == (False, 1)
+
+
+def test_it_never_counts_another_organizations_cases(personas):
+    a_case(member(personas.caseworker_b))
+    caseload = supervision_queries.caseload(member(personas.supervisor_a))
+    assert caseload.totals.open_cases == 0
+    assert personas.caseworker_b not in [row.user for row in caseload.rows]
+
+
+def test_it_serves_the_page_to_supervisors_only(personas, login_as):
+    case = our_case(personas)
+    submitted_plan(personas, case)
+
+    response = login_as(personas.supervisor_a).get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert str(personas.caseworker_a) in html
+    assert reverse("casework:plan_decide", args=[case.pk]) in html
+    assert "Leila" not in html  # codes, never names
+    for name in ("caseworker_a", *WRONG_ROLES):
+        assert login_as(getattr(personas, name)).get(URL).status_code == 403, name
+
+
+def test_it_reads_the_page_in_a_fixed_number_of_queries(personas, login_as, django_assert_max_num_queries):
+    client = login_as(personas.supervisor_a)
+
+    def grow():
+        case = our_case(personas, given_name="Nadia")
+        submitted_plan(personas, case)
+        a_task(personas, case, assignee=personas.caseworker_a, due_on=timezone.localdate() - datetime.timedelta(1))
+        other = our_case(personas, given_name="Yasmin")
+        closure_requested(personas, other)
+
+    grow()
+    client.get(URL)
+    with django_assert_max_num_queries(40) as one:
+        client.get(URL)
+    first = len(one.captured_queries)
+    for _round in range(4):
+        grow()
+    with django_assert_max_num_queries(first):
+        assert client.get(URL).status_code == 200
