@@ -29,12 +29,11 @@ class ClosureRequestForm(forms.Form):
         label=_("Transfer through the referral"), required=False, help_text=_("Transfers only.")
     )
 
-    def __init__(self, *args, case, plan, referrals, **kwargs):
+    def __init__(self, *args, referrals, **kwargs):
         super().__init__(*args, **kwargs)
+        # Every item a person confirms; the service asks only for those that apply to the case and reason.
         self.fields["confirmed"].choices = [
-            (item.code, item.label)
-            for item in closure_services.CLOSURE_CHECKLIST
-            if not item.fact and item.applies(case, ClosureRequest.Reason.GOALS_MET, plan)
+            (item.code, item.label) for item in closure_services.CLOSURE_CHECKLIST if not item.fact
         ]
         self.fields["transfer_referral"].choices = [("", _("No transfer"))] + [
             (str(referral.pk), referral.to_organization.name) for referral in referrals

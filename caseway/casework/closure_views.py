@@ -39,7 +39,7 @@ def closure_request(request, case_pk):
     membership = request.membership
     case = access.get_case(membership, case_pk)
     plan = case_queries.case_plan(case)
-    form = ClosureRequestForm(posted(request), case=case, plan=plan, referrals=_transfer_referrals(membership, case))
+    form = ClosureRequestForm(posted(request), referrals=_transfer_referrals(membership, case))
     if request.method == "POST" and form.is_valid():
         try:
             closure_services.closure_request(
