@@ -6,10 +6,11 @@ work from its own seed, so a second run adds nothing. Everything is fictional an
 texts say nothing about anyone.
 
 - open and active cases: a plan with a goal per open need (up to three), sent for approval for
-  half of them; two tasks (one overdue for a third of them); a contact note; an appointment in
-  the coming two weeks (a third needing childcare, a third with a transport stipend or voucher),
-  and for some a past appointment attended with its transport stipend (a support payment,
-  approved by a supervisor); a milestone for a quarter;
+  half of them (a supervisor approves half of those and returns one in five with comments); two
+  tasks (one overdue for a third of them); a contact note; an appointment in the coming two weeks
+  (a third needing childcare, a third with a transport stipend or voucher), and for some a past
+  appointment attended with its transport stipend (a support payment, approved by a supervisor);
+  a milestone for a quarter;
 - closed cases: the milestones of a reintegration (training, work, documents).
 """
 
@@ -19,7 +20,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from caseway.casework import appointment_services, note_services, payment_services, plan_services
+from caseway.casework import appointment_services, note_services, payment_services, plan_services, supervision_services
 from caseway.casework.models import Appointment, CaseNote, CasePlan, Domain, Milestone, SupportPayment
 from caseway.clients.models import Case, CaseStatus, Need
 from caseway.orgs.models import Membership
@@ -45,6 +46,7 @@ TASKS = (
     "Follow up the referral with the receiving organization.",
 )
 NOTE = "Met as planned. Reviewed the goals together; next contact agreed."
+RETURNED = "Please add a target date to each goal and a first task for the most urgent one."
 CLOSED_MILESTONES = (
     (Milestone.Kind.TRAINING_ENROLLED, 200, "", ""),
     (Milestone.Kind.TRAINING_COMPLETED, 120, "", ""),
@@ -108,6 +110,7 @@ def _open_case(case, worker, team, rng, today) -> None:
         )
     if rng.random() < 0.5:
         plan_services.plan_submit(actor=actor, membership=worker, case=case)
+        _decide(case, worker, team, rng)
     overdue = rng.random() < 0.34
     for number, title in enumerate(rng.sample(TASKS, 2)):
         due = today + datetime.timedelta(days=rng.randint(2, 10))
@@ -124,6 +127,18 @@ def _open_case(case, worker, team, rng, today) -> None:
             kind=rng.choice(OPEN_MILESTONES),
             reached_on=today - datetime.timedelta(days=rng.randint(3, 40)),
         )
+
+
+def _decide(case, worker, team, rng) -> None:
+    """Most plans sent are approved by a supervisor, one in five comes back with comments; some wait."""
+    supervisor = team.supervisor
+    if supervisor is None or supervisor.user_id == worker.user_id:
+        return
+    roll = rng.random()
+    if roll < 0.5:
+        supervision_services.plan_approve(actor=supervisor.user, membership=supervisor, case=case)
+    elif roll < 0.7:
+        supervision_services.plan_return(actor=supervisor.user, membership=supervisor, case=case, comment=RETURNED)
 
 
 def _appointments(case, worker, team, rng, today) -> None:

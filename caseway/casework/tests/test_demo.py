@@ -48,7 +48,10 @@ def test_it_shows_every_kind_of_work_a_caseworker_meets(seeded, db):
     today = timezone.localdate()
 
     assert Task.objects.filter(due_on__lt=today, done_at__isnull=True).exists()
-    assert CasePlan.objects.filter(status=CasePlan.Status.SUBMITTED).exists()
+    for status in (CasePlan.Status.SUBMITTED, CasePlan.Status.APPROVED, CasePlan.Status.RETURNED):
+        assert CasePlan.objects.filter(status=status).exists(), status
+    for plan in CasePlan.objects.exclude(decided_by=None):
+        assert plan.decided_by_id != plan.submitted_by_id
     assert Appointment.objects.filter(childcare_needed=True, childcare_provided=True).exists()
     assert Appointment.objects.filter(transport_support=Appointment.TransportSupport.VOUCHER).exists()
     attended = Appointment.objects.filter(status=Appointment.Status.ATTENDED, transport_support="stipend")
