@@ -8,7 +8,7 @@ what decides who may see it:
 - referrals through ``referrals.access.visible_referrals`` (sent from or received into the case);
 - notes through ``casework.access.visible_notes`` (kind, date and author: no text here);
 - appointments that have started, milestones, goal progress, tasks done, the plan's submission
-  and decision (the viewer may open the case, so these).
+  and decision, closure requests and their decisions (the viewer may open the case, so these).
 
 No encrypted text is read: the timeline says what happened and links to where it is told.
 """
@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway.casework import access
-from caseway.casework.models import Appointment, CaseNote, CasePlan, GoalProgress, Milestone, Task
+from caseway.casework.models import Appointment, CaseNote, CasePlan, ClosureRequest, GoalProgress, Milestone, Task
 from caseway.clients.models import Assessment, Case
 from caseway.referrals import access as referral_access
 
@@ -182,6 +182,33 @@ def _tasks_done(case):
         )
 
 
+def _closures(case):
+    """Closure requests and their decisions (the comments stay on the decision page)."""
+    rows = (
+        ClosureRequest.objects.filter(case=case)
+        .select_related("requested_by", "decided_by")
+        .defer("decision_comment")
+        .order_by("-requested_at", "-pk")[:PER_SOURCE]
+    )
+    url = reverse("casework:closure_decide", kwargs={"case_pk": case.pk})
+    for row in rows:
+        reason = row.get_reason_display()
+        yield Entry(
+            at=row.requested_at,
+            kind="closure",
+            title=_("Closure requested"),
+            detail=reason,
+            url=url,
+            by=row.requested_by,
+        )
+        if row.decided_at is None:
+            continue
+        title = (
+            _("Case closed") if row.status == ClosureRequest.Status.APPROVED else _("Closure returned with comments")
+        )
+        yield Entry(at=row.decided_at, kind="closure", title=title, detail=reason, url=url, by=row.decided_by)
+
+
 def _plan(plan):
     if plan is None:
         return
@@ -214,6 +241,7 @@ def timeline(membership, case: Case, categories, *, plan=None, now=None) -> list
         *_progress(case),
         *_tasks_done(case),
         *_plan(plan),
+        *_closures(case),
     ]
     entries.sort(key=lambda entry: entry.at, reverse=True)
     return entries[:LIMIT]

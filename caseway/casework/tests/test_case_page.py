@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from caseway.casework import plan_services
-from caseway.casework.models import CasePlan, Milestone
+from caseway.casework import closure_services, plan_services
+from caseway.casework.models import CasePlan, ClosureRequest, Milestone
 from caseway.casework.tests.case_helpers import (
     WRONG_ROLES,
     a_goal,
@@ -14,6 +14,7 @@ from caseway.casework.tests.case_helpers import (
     member,
     our_case,
 )
+from caseway.casework.tests.supervision_helpers import closure_requested
 from caseway.referrals.models import Status
 from caseway.referrals.tests.helpers import a_referral
 
@@ -151,3 +152,20 @@ def test_it_says_when_there_is_no_plan_yet(personas, login_as):
 
     assert "No plan yet" in html
     assert not CasePlan.objects.filter(case=case).exists()
+
+
+def test_it_shows_closure_requests_and_their_decisions(personas, login_as):
+    case = our_case(personas)
+    supervisor = personas.supervisor_a
+    closure_requested(personas, case)
+    closure_services.closure_return(
+        actor=supervisor, membership=member(supervisor), case=case, comment="Please review the goals first."
+    )
+    closure_requested(personas, case, reason=ClosureRequest.Reason.MOVED)
+    closure_services.closure_approve(actor=supervisor, membership=member(supervisor), case=case)
+
+    titles = [entry.title for entry in login_as(personas.caseworker_a).get(url(case)).context["entries"]]
+
+    assert titles[:4] == ["Case closed", "Closure requested", "Closure returned with comments", "Closure requested"]
+    page = login_as(personas.caseworker_a).get(url(case)).content.decode()
+    assert "Please review the goals first." not in page  # comments stay on the decision page
