@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "caseway.clients",
     "caseway.referrals",
     "caseway.casework",
+    "caseway.messaging",
     "caseway.api",
     "caseway",
 ]
@@ -247,6 +248,13 @@ if not 2 <= SMALL_CELL_THRESHOLD <= 100:
 NO_CONTACT_DAYS = env_int("CASEWAY_NO_CONTACT_DAYS", 30)
 if not 1 <= NO_CONTACT_DAYS <= 365:
     raise ConfigurationError(f"CASEWAY_NO_CONTACT_DAYS must be from 1 to 365 days, not {NO_CONTACT_DAYS}")
+# Appointment reminders are queued this many hours before the appointment (at most a week).
+REMINDER_HOURS = env_int("CASEWAY_REMINDER_HOURS", 24)
+if not 1 <= REMINDER_HOURS <= 168:
+    raise ConfigurationError(f"CASEWAY_REMINDER_HOURS must be from 1 to 168 hours, not {REMINDER_HOURS}")
+# Notification channels (messaging/channels.py): the SMS default delivers nothing ("console_not_delivered").
+MESSAGING_SMS_BACKEND = env_str("CASEWAY_SMS_BACKEND", "caseway.messaging.channels.ConsoleSmsBackend")
+MESSAGING_EMAIL_BACKEND = env_str("CASEWAY_NOTIFICATION_EMAIL_BACKEND", "caseway.messaging.channels.DjangoEmailBackend")
 CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 
 # Transport security. Production defaults are strict; a TLS-terminating proxy sets

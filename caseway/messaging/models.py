@@ -1,0 +1,77 @@
+"""The notification outbox: one row per message to send, by one channel, to one person.
+
+A row's destination (phone number, email address) and text are encrypted under the recipient
+client's data key, so erasing the client (crypto-shredding) makes any copy unreadable; they are
+cleared as soon as the row is sent, cancelled or suppressed. A row says what it is about with a
+purpose code and an object id (for a reminder, the appointment), never in words, and is unique per
+(purpose, object, channel): a reminder is queued once whoever runs the job, however often.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseway.clients.models import Client
+from caseway.vault.fields import EncryptedTextField
+
+
+class Notification(models.Model):
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("Email")
+        NONE = "none", _("None")  # suppressed before any channel was allowed
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting to be sent")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Cancelled")
+        SUPPRESSED = "suppressed", _("Not sent: no consent or no safe time")
+
+    class Purpose(models.TextChoices):
+        APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    # The recipient: a client, or (later: issue 7) a member of staff.
+    client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The client's data key (a staff notification will get a key of its own: vault.data_key_create).
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    destination = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    text = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    purpose = models.CharField(max_length=40, choices=Purpose.choices)
+    object_id = models.UUIDField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    # Why it is in this status, as a code ("contact_refused", "console_not_delivered"...), never a value.
+    code = models.CharField(max_length=40, blank=True)
+    # The safe-time window it may be sent in.
+    not_before = models.DateTimeField(null=True, blank=True)
+    not_after = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=40, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["purpose", "object_id", "channel"], name="messaging_notification_once"),
+            models.CheckConstraint(
+                condition=Q(client__isnull=False, user__isnull=True) | Q(client__isnull=True, user__isnull=False),
+                name="messaging_notification_one_recipient",
+            ),
+        ]
+        indexes = [
+            # What the sender looks at: pending rows by the start of their window.
+            models.Index(fields=["not_before"], name="messaging_notif_pending", condition=Q(status="pending")),
+            models.Index(fields=["client"], name="messaging_notif_client"),
+        ]
+
+    def __str__(self):
+        return f"{self.purpose} {self.channel} {self.status}"
