@@ -162,9 +162,7 @@ def walk(browser, live_server, personas, code):
     assert stipend.get_by_role("button", name="Approve").count() == 0  # not for the caseworker
 
     # 4. A contact note, from the case work page; the timeline shows its kind, not its text.
-    # ("Back to the case" of the appointments and payments pages leads to the client record.)
     click(worker, worker.get_by_role("link", name="Back to the case"))
-    click(worker, worker.get_by_role("link", name="Case work: plan, notes, timeline"))
     assert worker.url == case_url
     click(worker, worker.get_by_role("link", name="Write a note"))
     worker.select_option("select[name=kind]", CaseNote.Kind.CONTACT)
