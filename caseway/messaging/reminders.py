@@ -130,12 +130,14 @@ def due_appointments(*, now, hours=None):
     )
 
 
-def _audit(action, notification, organization_id):
+def _audit(action, notification, organization_id, *, read_phone=False):
+    # The client's phone number read by the job (to queue or to send) is named, like any read of contact.
+    fields = ["status", "channel", f"code.{notification.code}"] + (["client.phone"] if read_phone else [])
     audit.record(
         None,
         action,
         notification,
-        fields=["status", "channel", f"code.{notification.code}"],
+        fields=fields,
         organization=organization_id,
         actor_label=ACTOR_LABEL,
     )
@@ -182,7 +184,7 @@ def queue_one(pk, *, now, hours=None) -> Notification | None:
         notification.not_before, notification.not_after = window
         notification.code = Code.QUEUED
         notification.save()
-        _audit("messaging.reminder_queued", notification, case.organization_id)
+        _audit("messaging.reminder_queued", notification, case.organization_id, read_phone=True)
         return notification
 
 
@@ -264,7 +266,7 @@ def send_one(pk, *, now) -> str | None:
             result = channels.Result(ok=False, code=Code.BACKEND_ERROR)
         if result.ok:
             _close(notification, Status.SENT, result.code, now=now)
-            _audit("messaging.notification_sent", notification, organization_id)
+            _audit("messaging.notification_sent", notification, organization_id, read_phone=True)
             return Status.SENT
         notification.last_error = result.code[:40]
         if notification.attempts >= MAX_ATTEMPTS:

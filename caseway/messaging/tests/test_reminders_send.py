@@ -45,7 +45,9 @@ def test_it_sends_nothing_before_the_window_and_sends_once_inside_it(personas):
     assert notification.code == channels.CONSOLE_NOT_DELIVERED  # recorded, not delivered to any network
     assert notification.attempts == 1
     assert notification.destination is None and notification.text is None  # not kept once sent
-    assert AuditEvent.objects.filter(action="messaging.notification_sent").count() == 1
+    event = AuditEvent.objects.get(action="messaging.notification_sent")
+    assert event.fields == ["status", "channel", "code.console_not_delivered", "client.phone"]
+    assert event.actor_label == "task:messaging_reminders" and event.organization_id == personas.org_a.pk
 
 
 def test_it_waits_for_the_next_window_when_the_safe_times_changed_since(personas):
@@ -78,6 +80,26 @@ def test_it_cancels_at_once_when_the_appointment_is_cancelled_or_moved(personas)
     notification = the_notification()
     assert (notification.status, notification.code) == (Status.CANCELLED, Code.APPOINTMENT_NOT_SCHEDULED)
     assert notification.destination is None and notification.text is None
+
+
+def test_a_moved_appointment_cancels_the_old_reminder_and_gets_its_own(personas):
+    _case, appointment = queued(personas)
+    cw = personas.caseworker_a
+    moved = appointment_services.appointment_reschedule(
+        actor=cw,
+        membership=member(cw),
+        appointment=appointment,
+        starts_at=a_day(2, hour=16),
+        ends_at=a_day(2, hour=17),
+    )
+
+    assert send_at(a_day(1, hour=20)).counts == {"cancelled": 1}
+    reminders.reminders_queue_run(now=a_day(1, hour=20))
+    assert send_at(a_day(2, hour=10)).counts == {"sent": 1}
+
+    old, new = (Notification.objects.get(object_id=pk) for pk in (appointment.pk, moved.pk))
+    assert (old.status, old.code) == (Status.CANCELLED, Code.APPOINTMENT_NOT_SCHEDULED)
+    assert new.status == Status.SENT
 
 
 def test_it_suppresses_when_the_consent_is_withdrawn_after_queueing(personas):
