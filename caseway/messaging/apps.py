@@ -10,6 +10,6 @@ class MessagingConfig(AppConfig):
     verbose_name = "Messaging"
 
     def ready(self):
-        from caseway.messaging import signals
+        from caseway.messaging import checks, signals  # noqa: F401 (checks register themselves)
 
         signals.connect()
