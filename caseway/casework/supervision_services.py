@@ -141,7 +141,7 @@ def cases_reassign(*, actor, membership, from_user, to_user, case=None, request=
     from_pk = getattr(from_user, "pk", from_user)
     to_pk = _check_target(membership, to_user)
     if from_pk == to_pk:
-        raise ValidationError({"to_user": _("Choose someone else than the current caseworker.")})
+        raise ValidationError({"to_user": _("Choose someone other than the current caseworker.")})
     with transaction.atomic():
         if case is not None:
             locked = access.get_case_for_update(membership, case.pk)

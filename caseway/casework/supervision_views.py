@@ -120,7 +120,8 @@ def caseload_reassign(request):
         else:
             messages.success(
                 request,
-                _("Handed over: %(cases)d cases, %(tasks)d open tasks, %(appointments)d future appointments.") % counts,
+                _("Handed over. Cases: %(cases)d; open tasks: %(tasks)d; future appointments: %(appointments)d.")
+                % counts,
             )
             return redirect("casework:caseload")
     return form_page(request, "casework/supervision/reassign.html", {}, form)
