@@ -32,7 +32,7 @@ from caseway.tests.personas import login
 @pytest.fixture(scope="module")
 def seeded(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
+        call_command("seed_demo", up_to="referrals", stdout=StringIO())
         yield
         transaction.set_rollback(True)
 
@@ -176,7 +176,7 @@ def test_it_shows_the_receiving_supervisor_the_escalated_referrals_in_the_inbox(
 def test_it_changes_nothing_when_run_again(referrals):
     before = _counts()
 
-    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", up_to="referrals", stdout=StringIO())
 
     assert _counts() == before
     assert escalation.escalations_run(now=timezone.now(), dry_run=True).due == 0
