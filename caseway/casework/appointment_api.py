@@ -20,6 +20,7 @@ from caseway.casework import access, appointment_access, appointment_services
 from caseway.casework.models import Appointment
 from caseway.clients import access as client_access
 from caseway.lib.access import OBJECT
+from caseway.lib.drf import api_validation_error
 from caseway.orgs.api import MembershipAllows
 from caseway.orgs.permissions import Action
 
@@ -38,12 +39,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The appointment's status does not allow this now.")
     default_code = "not_now"
-
-
-def validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError({name: [str(m) for m in messages] for name, messages in error})
-    return exceptions.ValidationError({"non_field_errors": [str(message) for message in error.messages]})
 
 
 class AppointmentSerializer(serializers.Serializer):
@@ -218,7 +213,7 @@ class CaseAppointments(CaseworkApiMixin, APIView):
                 **details,
             )
         except DjangoValidationError as error:
-            raise validation_error(error) from None
+            raise api_validation_error(error) from None
         return _answer(request, appointment, status.HTTP_201_CREATED)
 
 
@@ -247,7 +242,7 @@ class AppointmentAction(CaseworkApiMixin, APIView):
         except appointment_services.NotNow as error:
             raise Conflict(" ".join(error.messages)) from None
         except DjangoValidationError as error:
-            raise validation_error(error) from None
+            raise api_validation_error(error) from None
         return _answer(request, result)
 
 

@@ -14,8 +14,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from caseway.casework import access, payment_services
-from caseway.casework.appointment_api import VALIDATION_ERROR, CaseworkApiMixin, validation_error
+from caseway.casework.appointment_api import VALIDATION_ERROR, CaseworkApiMixin
 from caseway.casework.models import SupportPayment
+from caseway.lib.drf import api_validation_error
 
 LIST_LIMIT = 500
 
@@ -118,7 +119,7 @@ class CasePayments(CaseworkApiMixin, APIView):
                 actor=request.user, membership=membership, case=case, request=request, **data
             )
         except DjangoValidationError as error:
-            raise validation_error(error) from None
+            raise api_validation_error(error) from None
         return Response(PaymentSerializer(payment_payload(payment)).data, status=status.HTTP_201_CREATED)
 
 

@@ -22,18 +22,13 @@ from caseway.accounts.models import User
 from caseway.casework import access, plan_services
 from caseway.casework.models import CasePlan, Domain, Goal, GoalProgress, Milestone, Task
 from caseway.lib.access import OBJECT
+from caseway.lib.drf import api_validation_error
 from caseway.orgs.api import MembershipAllows
 from caseway.orgs.permissions import Action
 
 VALIDATION_ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT, description=_("The request is not valid: an object naming each problem with its messages.")
 )
-
-
-def api_validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError({name: [str(m) for m in messages] for name, messages in error})
-    return exceptions.ValidationError({"non_field_errors": [str(message) for message in error.messages]})
 
 
 class CaseApiMixin:

@@ -16,9 +16,10 @@ from rest_framework.views import APIView
 from caseway.accounts.models import User
 from caseway.casework import access, closure_services, supervision_queries, supervision_services
 from caseway.casework.models import ClosureRequest
-from caseway.casework.plan_api import VALIDATION_ERROR, CaseApiMixin, PlanSerializer, api_validation_error, plan_payload
+from caseway.casework.plan_api import VALIDATION_ERROR, CaseApiMixin, PlanSerializer, plan_payload
 from caseway.clients.models import CaseStatus
 from caseway.lib.access import ROLE
+from caseway.lib.drf import api_validation_error
 from caseway.orgs.api import MembershipAllows
 from caseway.orgs.permissions import Action
 

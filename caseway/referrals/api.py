@@ -21,6 +21,7 @@ from caseway.clients import access as client_access
 from caseway.clients.models import DataCategory, Need
 from caseway.directory.models import Service
 from caseway.lib.access import OBJECT, ROLE
+from caseway.lib.drf import api_validation_error
 from caseway.orgs.api import MembershipAllows
 from caseway.orgs.models import Organization
 from caseway.orgs.permissions import Action
@@ -64,12 +65,6 @@ class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
     default_detail = _("The referral's status does not allow this now.")
     default_code = "invalid_transition"
-
-
-def _validation_error(error: DjangoValidationError) -> exceptions.ValidationError:
-    if hasattr(error, "error_dict"):
-        return exceptions.ValidationError({name: [str(m) for m in messages] for name, messages in error})
-    return exceptions.ValidationError({"non_field_errors": [str(message) for message in error.messages]})
 
 
 # ---------------------------------------------------------------------------------------------
@@ -357,7 +352,7 @@ class ReferralList(ReferralApiMixin, generics.GenericAPIView):
                 request=request,
             )
         except DjangoValidationError as error:
-            raise _validation_error(error) from None
+            raise api_validation_error(error) from None
         referral = access.get_referral_for_member(membership, referral.pk)
         payload = referral_detail_payload(membership, referral)
         return Response(ReferralDetailSerializer(payload).data, status=status.HTTP_201_CREATED)
@@ -417,7 +412,7 @@ class TransitionView(ReferralApiMixin, APIView):
         except InvalidTransition as error:
             raise Conflict(str(error)) from None
         except DjangoValidationError as error:
-            raise _validation_error(error) from None
+            raise api_validation_error(error) from None
         referral = access.get_referral_for_member(membership, pk)
         return Response(ReferralDetailSerializer(referral_detail_payload(membership, referral)).data)
 
@@ -765,7 +760,7 @@ class CasePathwayRuns(ReferralApiMixin, APIView):
                 request=request,
             )
         except DjangoValidationError as error:
-            raise _validation_error(error) from None
+            raise api_validation_error(error) from None
         progress = pathways.progress(membership, pathway_access.get_run_for_member(membership, run.pk))
         return Response(PathwayRunSerializer(run_payload(membership, progress)).data, status=status.HTTP_201_CREATED)
 
