@@ -13,7 +13,7 @@ NAVIGATION = [
     ("clients:erasure_list", _("Erasure"), Action.ERASE_CLIENTS),
     ("casework:calendar", _("My calendar"), Action.VIEW_PERSONAL_DATA),
     ("casework:caseload", _("Caseloads"), Action.SUPERVISE_CASES),
-    ("casework:payment_totals", _("Support payments"), Action.SUPERVISE_CASES),
+    ("casework:payment_totals", _("Support payments"), Action.VIEW_PAYMENT_TOTALS),
     ("referrals:inbox", _("Referral inbox"), Action.VIEW_PERSONAL_DATA),
     ("referrals:outbox", _("Referral outbox"), Action.VIEW_PERSONAL_DATA),
     ("agreements:list", _("Data-sharing agreements"), Action.MANAGE_AGREEMENTS),

@@ -54,9 +54,7 @@ def may_see_payment_totals(membership) -> bool:
     """Supervisors and agency admins see their organization's totals (amounts by kind and currency)."""
     if membership is None or not membership.is_active:
         return False
-    if membership.allows(Action.SUPERVISE_CASES):
-        return True
-    return membership.allows(Action.MANAGE_MEMBERS)
+    return membership.allows(Action.VIEW_PAYMENT_TOTALS)
 
 
 def visible_payments_of_organization(membership):

@@ -7,7 +7,7 @@ across currencies.
 """
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from caseway.casework import access, appointment_access, payment_services
 from caseway.casework.appointment_views import add_errors, flash
 from caseway.casework.payment_forms import PaymentForm, TotalsForm
-from caseway.lib.access import authenticated, object_scoped
+from caseway.lib.access import object_scoped, role_required
 from caseway.orgs.permissions import Action
 
 CASE_LIST_LIMIT = 200
@@ -70,13 +70,11 @@ def payment_approve(request, pk):
     return redirect("casework:payments", case_pk=payment.case_id)
 
 
-@authenticated
+@role_required(Action.VIEW_PAYMENT_TOTALS)
 def payment_totals(request):
     """The organization's support by kind and currency for a period: supervisors and agency admins
     (amounts only, no client), others 403."""
-    membership = getattr(request, "membership", None)
-    if not appointment_access.may_see_payment_totals(membership):
-        raise PermissionDenied("casework.payment_totals")
+    membership = request.membership
     form = TotalsForm(request.GET or None)
     rows, period = [], None
     if not form.is_bound:

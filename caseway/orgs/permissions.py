@@ -35,6 +35,7 @@ class Action(StrEnum):
     MANAGE_AGREEMENTS = "orgs.manage_agreements"
     OVERRIDE_CONSENT = "referrals.override_consent"
     MANAGE_PATHWAYS = "referrals.manage_pathways"
+    VIEW_PAYMENT_TOTALS = "casework.view_payment_totals"
     VIEW_NETWORK_STATISTICS = "referrals.view_statistics"
 
 
@@ -44,7 +45,13 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     Role.CASEWORKER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
     Role.SUPERVISOR: frozenset(
         _EVERY_STAFF_ROLE
-        | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS, Action.SUPERVISE_CASES, Action.OVERRIDE_CONSENT}
+        | {
+            Action.VIEW_PERSONAL_DATA,
+            Action.REGISTER_CLIENTS,
+            Action.SUPERVISE_CASES,
+            Action.OVERRIDE_CONSENT,
+            Action.VIEW_PAYMENT_TOTALS,
+        }
     ),
     Role.LEGAL_OFFICER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
     # Agency admins erase and set retention without seeing identities: they work from client codes.
@@ -57,6 +64,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.ERASE_CLIENTS,
             Action.MANAGE_RETENTION,
             Action.MANAGE_AGREEMENTS,
+            Action.VIEW_PAYMENT_TOTALS,  # amounts by kind and currency only: no client
         }
     ),
     # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents,

@@ -18,10 +18,11 @@ def test_staff_who_see_personal_data_find_their_calendar(personas, login_as):
         assert calendar not in login_as(user).get("/").content.decode(), user.email
 
 
-def test_supervisors_alone_find_the_support_payment_totals(personas, login_as):
+def test_supervisors_and_agency_admins_alone_find_the_support_payment_totals(personas, login_as):
     totals = reverse("casework:payment_totals")
 
     assert f'href="{totals}"' in login_as(personas.supervisor_a).get("/").content.decode()
+    assert f'href="{totals}"' in login_as(personas.admin_a).get("/").content.decode()
     assert totals not in login_as(personas.caseworker_a).get("/").content.decode()
 
 

@@ -31,6 +31,7 @@ EXPECTED = {
     Action.OVERRIDE_CONSENT: {S},
     Action.MANAGE_PATHWAYS: {K},
     Action.VIEW_NETWORK_STATISTICS: {K},
+    Action.VIEW_PAYMENT_TOTALS: {S, A},
 }
 
 
