@@ -8,7 +8,7 @@ the member's own, within their organization, and reached through the access help
 - referrals received by the organization: new ones (not opened yet) and those overdue for an
   answer (``referrals.access.inbox_referrals``);
 - their open alerts of the suicide-risk protocol, imminent risk and urgent health needs
-  (``clients.queries.inbox_alerts``' rule), and their open cases at high or imminent risk or with an
+  (``clients.queries.inbox_alerts``), and their open cases at high or imminent risk or with an
   urgent health need;
 - the plans of their cases returned with comments, and their cases whose plan's follow-up is due
   (``follow_up_days`` since the last contact, or the opening: the caseload page's rule).
@@ -44,6 +44,7 @@ from django.utils.translation import ngettext
 
 from caseway.casework.models import Appointment, CasePlan, Domain, Task
 from caseway.clients import access as client_access
+from caseway.clients import queries as client_queries
 from caseway.clients.models import CaseAlert, CaseStatus, RiskLevel
 from caseway.orgs.permissions import Action
 from caseway.referrals import access as referral_access
@@ -176,28 +177,14 @@ def _referrals(membership, now):
     return counts["new"], counts["overdue"], rows
 
 
-def _alerts(membership, cases) -> Block:
-    """``clients.queries.inbox_alerts``' rule (the same "mine"), with the case probed per alert."""
-    mine = Q(assigned_to_id=membership.user_id) | Q(
-        audience=CaseAlert.Audience.CASEWORKER, assigned_to__isnull=True, case__caseworker_id=membership.user_id
-    )
-    if membership.allows(Action.SUPERVISE_CASES):
-        mine |= Q(audience=CaseAlert.Audience.SUPERVISOR)
-    alerts = (
-        CaseAlert.objects.filter(_of_visible_case(cases))
-        .filter(mine, resolved_at__isnull=True, kind__in=ALERT_KINDS)
-        .order_by(
-            Switch(When(due_at__isnull=True, then=Value(1)), default=Value(0), output_field=IntegerField()),
-            "due_at",
-            "-created_at",
-            "-pk",
-        )
-    )
+def _alerts(membership) -> Block:
+    """The member's open alerts (``clients.queries.inbox_alerts``) of the kinds the home page shows."""
+    alerts = client_queries.inbox_alerts(membership).filter(kind__in=ALERT_KINDS)
     count = alerts.count()
     rows = list(
-        alerts.annotate(client_code=F("case__client__code")).only(
-            "id", "case_id", "kind", "audience", "is_task", "due_at", "created_at"
-        )[:SHOWN]
+        alerts.select_related(None)
+        .annotate(client_code=F("case__client__code"))
+        .only("id", "case_id", "kind", "audience", "is_task", "due_at", "created_at")[:SHOWN]
     )
     return Block(count, rows)
 
@@ -257,7 +244,7 @@ def home(membership, *, now=None) -> Home:
         referrals_new=new,
         referrals_overdue=late,
         referrals=referrals,
-        alerts=_alerts(membership, cases),
+        alerts=_alerts(membership),
         risk_cases=at_risk,
         plans_returned=returned,
         follow_ups=follow_ups,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from django.core.paginator import Paginator
 from django.db.models import Case as Switch
-from django.db.models import IntegerField, Q, Value, When
+from django.db.models import Exists, IntegerField, OuterRef, Q, Value, When
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -346,7 +346,11 @@ def inbox_alerts(membership):
     if membership.allows(Action.SUPERVISE_CASES):
         mine |= Q(audience=CaseAlert.Audience.SUPERVISOR)
     return (
-        CaseAlert.objects.filter(case__in=access.visible_cases(membership).values("pk"))
+        # The case probed per alert (EXISTS), not ``case__in``: SQLite listed the organization's
+        # case ids for every alert query (27 ms at 100,000 cases).
+        CaseAlert.objects.filter(
+            Exists(access.visible_cases(membership).select_related(None).filter(pk=OuterRef("case_id")))
+        )
         .filter(mine, resolved_at__isnull=True)
         .select_related("case__client", "case__caseworker", "assigned_to")
         .order_by(
