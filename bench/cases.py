@@ -296,6 +296,10 @@ def _measured(arguments, data):
     try:
         caseload = reverse("casework:caseload")
         measures.append(("GET caseload, supervisor", [caseload] * count, supervisor))
+        mine_url = reverse("casework:caseload_mine")
+        measures.append(("GET my caseload, caseworker with 200 cases", [mine_url] * count, caseworker))
+        worker_url = reverse("casework:caseload_worker", kwargs={"user_pk": user.pk})
+        measures.append(("GET caseload of that caseworker, supervisor", [worker_url] * count, supervisor))
     except NoReverseMatch:
         print("the caseload page is not wired (casework:caseload): not measured")
     cases = [rng.choice(mine) for _ in range(count)]

@@ -11,10 +11,13 @@ Anything not visible answers 404, as if it did not exist.
 """
 
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.http import Http404
 
+from caseway.accounts.models import User
 from caseway.casework.models import CaseNote
 from caseway.clients import access as client_access
+from caseway.orgs.models import Membership
 from caseway.orgs.permissions import Action
 
 
@@ -26,6 +29,17 @@ def get_case(membership, case_pk):
 def get_case_for_update(membership, case_pk):
     """The case, locked for the rest of the transaction (two people may act on it at once)."""
     return client_access.get_case_for_update(membership, case_pk)
+
+
+def get_caseload_holder(membership, user_pk):
+    """A person whose caseload ``membership``'s supervisors may open: a member of the organization
+    (now or before), or someone who holds its cases; anyone else answers 404."""
+    holders = client_access.visible_cases(membership).filter(caseworker_id=user_pk).values("caseworker_id")
+    members = Membership.objects.filter(organization_id=membership.organization_id, user_id=user_pk).values("user_id")
+    try:
+        return User.objects.filter(Q(pk__in=holders) | Q(pk__in=members)).get(pk=user_pk)
+    except User.DoesNotExist:
+        raise Http404 from None
 
 
 def is_supervisor(membership) -> bool:

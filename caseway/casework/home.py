@@ -24,24 +24,20 @@ from dataclasses import dataclass, field
 from django.db.models import Case as Switch
 from django.db.models import (
     Count,
-    DateTimeField,
-    DurationField,
     Exists,
-    ExpressionWrapper,
     F,
-    Func,
     IntegerField,
     OuterRef,
     Q,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
+from caseway.casework.expressions import follow_up_due
 from caseway.casework.models import Appointment, CasePlan, Domain, Task
 from caseway.clients import access as client_access
 from caseway.clients import queries as client_queries
@@ -56,16 +52,6 @@ APPOINTMENTS_SHOWN = 12  # a day's appointments are few: show them all up to thi
 ALERT_KINDS = (CaseAlert.Kind.SUICIDE_RISK, CaseAlert.Kind.IMMINENT_RISK, CaseAlert.Kind.URGENT_HEALTH)
 HIGH_RISK = (RiskLevel.HIGH, RiskLevel.IMMINENT)
 GONE = (Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED)
-
-
-class Days(Func):
-    """A whole number of days as a duration, on both databases (SQLite keeps microseconds)."""
-
-    template = "make_interval(days => %(expressions)s)"
-    output_field = DurationField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s * 86400000000)", **extra)
 
 
 @dataclass
@@ -193,17 +179,12 @@ def _my_open_cases(membership, cases):
     return cases.select_related(None).filter(caseworker_id=membership.user_id).exclude(status=CaseStatus.CLOSED)
 
 
-def _follow_up_due():
-    contact = Coalesce(F("last_contact_at"), F("opened_at"))
-    return ExpressionWrapper(contact + Days(F("plan__follow_up_days")), output_field=DateTimeField())
-
-
 def _my_cases(membership, cases, end_of_today) -> tuple[Block, Block, Block]:
     """High-risk cases, plans returned and follow-ups due among the member's open cases."""
     mine = _my_open_cases(membership, cases)
     at_risk = Q(risk_level__in=HIGH_RISK) | Q(urgent_health_need=True)
     returned = Q(plan__status=CasePlan.Status.RETURNED)
-    due = Q(plan__isnull=False) & Q(LessThan(_follow_up_due(), Value(end_of_today)))
+    due = Q(plan__isnull=False) & Q(LessThan(follow_up_due(), Value(end_of_today)))
     counts = mine.aggregate(
         at_risk=Count("pk", filter=at_risk), returned=Count("pk", filter=returned), due=Count("pk", filter=due)
     )
@@ -220,7 +201,7 @@ def _my_cases(membership, cases, end_of_today) -> tuple[Block, Block, Block]:
     returned_rows = list(
         shown.filter(returned).annotate(decided_at=F("plan__decided_at")).order_by("plan__decided_at", "pk")[:SHOWN]
     )
-    due_rows = list(shown.filter(due).annotate(due_at=_follow_up_due()).order_by("due_at", "pk")[:SHOWN])
+    due_rows = list(shown.filter(due).annotate(due_at=follow_up_due()).order_by("due_at", "pk")[:SHOWN])
     return (
         Block(counts["at_risk"], at_risk_rows),
         Block(counts["returned"], returned_rows),

@@ -20,12 +20,23 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Count, DateTimeField, DurationField, ExpressionWrapper, F, Func, Q, Value
+from django.db.models import (
+    Case as SqlCase,
+)
+from django.db.models import (
+    Count,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from caseway.accounts.models import User
+from caseway.casework.expressions import follow_up_due, last_contact
 from caseway.casework.models import CasePlan, ClosureRequest, Task
 from caseway.casework.plan_services import ASSIGNABLE_ROLES
 from caseway.clients import access as client_access
@@ -34,16 +45,6 @@ from caseway.orgs.models import Membership
 
 WAITING_SHOWN = 50
 RISK_LEVELS = [value for value, _label in RiskLevel.choices]  # "" (not assessed) included
-
-
-class Days(Func):
-    """A whole number of days as a duration, on both databases (SQLite keeps microseconds)."""
-
-    template = "make_interval(days => %(expressions)s)"
-    output_field = DurationField()
-
-    def as_sqlite(self, compiler, connection, **extra):
-        return self.as_sql(compiler, connection, template="(%(expressions)s * 86400000000)", **extra)
 
 
 @dataclass
@@ -81,13 +82,13 @@ def no_contact_days() -> int:
 
 
 def _case_counts(cases, now, days):
-    contact = Coalesce(F("last_contact_at"), F("opened_at"))
-    follow_up_due = ExpressionWrapper(contact + Days(F("plan__follow_up_days")), output_field=DateTimeField())
+    contact = last_contact()
+    follow_up = follow_up_due()
     cutoff = now - datetime.timedelta(days=days)
     counts = {
         "open_cases": Count("pk"),
         "no_contact": Count("pk", filter=Q(LessThan(contact, Value(cutoff)))),
-        "follow_ups_overdue": Count("pk", filter=Q(plan__isnull=False) & Q(LessThan(follow_up_due, Value(now)))),
+        "follow_ups_overdue": Count("pk", filter=Q(plan__isnull=False) & Q(LessThan(follow_up, Value(now)))),
         "plans_waiting": Count("pk", filter=Q(plan__status=CasePlan.Status.SUBMITTED)),
         "closures_waiting": Count("pk", filter=Q(status=CaseStatus.CLOSURE_REQUESTED)),
     }
@@ -174,5 +175,89 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
             .defer("decision_comment", "checklist")
             .order_by("requested_at", "pk")[:WAITING_SHOWN]
         ),
+        no_contact_days=days,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# One caseworker's caseload
+
+ATTENTION_SHOWN = 100
+TASKS_SHOWN = 50
+_RISK_RANK = {"imminent": 0, "high": 1}
+
+
+@dataclass
+class WorkerCaseload:
+    """What one person carries: the counts of the overview's row, then what needs doing first."""
+
+    row: Row
+    attention: list  # cases needing attention, the most urgent first, at most ATTENTION_SHOWN
+    attention_total: int
+    tasks_overdue: list  # the person's open tasks past due (the oldest first), at most TASKS_SHOWN
+    no_contact_days: int
+
+
+def _attention_cases(cases, now, days):
+    """The person's cases at high or imminent risk, without contact, with a follow-up or a task late;
+    the most urgent first: imminent, then high risk, then the longest overdue."""
+    contact = last_contact()
+    follow_up = follow_up_due()
+    late_tasks = (
+        Task.objects.filter(case=OuterRef("pk"), done_at__isnull=True, due_on__lt=timezone.localdate(now))
+        .order_by()
+        .values("case")
+        .annotate(count=Count("pk"))
+        .values("count")
+    )
+    risk_rank = SqlCase(*(When(risk_level=level, then=Value(rank)) for level, rank in _RISK_RANK.items()), default=2)
+    return (
+        cases.exclude(status=CaseStatus.CLOSED)
+        .select_related(None)
+        .select_related("client")
+        .only("pk", "status", "risk_level", "opened_at", "last_contact_at", "client__code")
+        .annotate(
+            contact=contact,
+            follow_up_due=follow_up,
+            late_tasks=Coalesce(Subquery(late_tasks), 0),
+            risk_rank=risk_rank,
+        )
+        .filter(
+            Q(risk_level__in=list(_RISK_RANK))
+            | Q(LessThan(contact, Value(now - datetime.timedelta(days=days))))
+            | Q(LessThan(follow_up, Value(now)))
+            | Q(late_tasks__gt=0)
+        )
+        .order_by("risk_rank", Coalesce(follow_up, contact), "pk")
+    )
+
+
+def worker_caseload(membership, user, *, now=None, days=None) -> WorkerCaseload:
+    """``user``'s cases in ``membership``'s organization: the counts, then what needs doing first."""
+    now = now or timezone.now()
+    days = days or no_contact_days()
+    cases = client_access.visible_cases(membership).filter(caseworker=user)
+    row = Row(user=user)
+    for values in _case_counts(cases, now, days):
+        _fill(row, values)
+    tasks = Task.objects.filter(
+        case__in=client_access.visible_cases(membership).values("pk"),
+        assignee=user,
+        done_at__isnull=True,
+        due_on__lt=timezone.localdate(now),
+    )
+    attention = _attention_cases(cases, now, days)
+    shown = list(attention[: ATTENTION_SHOWN + 1])
+    no_contact_before = now - datetime.timedelta(days=days)
+    for case in shown:
+        case.no_contact = case.contact < no_contact_before
+        case.follow_up_late = case.follow_up_due is not None and case.follow_up_due < now
+    overdue = list(tasks.select_related("case__client").defer("title").order_by("due_on", "pk")[: TASKS_SHOWN + 1])
+    row.tasks_overdue = len(overdue) if len(overdue) <= TASKS_SHOWN else tasks.count()
+    return WorkerCaseload(
+        row=row,
+        attention=shown[:ATTENTION_SHOWN],
+        attention_total=len(shown) if len(shown) <= ATTENTION_SHOWN else attention.count(),
+        tasks_overdue=overdue[:TASKS_SHOWN],
         no_contact_days=days,
     )

@@ -91,6 +91,23 @@ def caseload(request):
     return render(request, "casework/supervision/caseload.html", context)
 
 
+def _worker_page(request, user, *, own):
+    context = {"caseload": supervision_queries.worker_caseload(request.membership, user), "own": own}
+    return render(request, "casework/supervision/caseload_worker.html", context)
+
+
+@object_scoped(Action.SUPERVISE_CASES)
+def caseload_worker(request, user_pk):
+    """One person's caseload, for the supervisors: what needs doing first."""
+    return _worker_page(request, access.get_caseload_holder(request.membership, user_pk), own=False)
+
+
+@role_required(Action.VIEW_PERSONAL_DATA)
+def caseload_mine(request):
+    """The signed-in person's own caseload."""
+    return _worker_page(request, request.user, own=True)
+
+
 # ---------------------------------------------------------------------------------------------
 # Reassignment
 

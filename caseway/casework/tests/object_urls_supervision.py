@@ -31,7 +31,15 @@ def _closed(personas, case):
 
 
 COMMENT = {"comment": "Please check the referrals first."}
+
+
+def _caseworker(personas):
+    our_case(personas)
+    return _object_case(personas.supervisor_a, personas.supervisor_b, {"user_pk": personas.caseworker_a.pk})
+
+
 OBJECT_URLS = {
+    "casework:caseload_worker": _caseworker,
     "casework:plan_decide": lambda personas: _case(personas, prepare=submitted_plan),
     "casework:case_reassign": _case,
     "casework:closure_request": _case,

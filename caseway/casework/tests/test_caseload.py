@@ -120,3 +120,98 @@ def test_it_reads_the_page_in_a_fixed_number_of_queries(personas, login_as, djan
         grow()
     with django_assert_max_num_queries(first):
         assert client.get(URL).status_code == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# One person's caseload
+
+
+def worker_url(user):
+    return reverse("casework:caseload_worker", args=[user.pk])
+
+
+def test_one_caseload_lists_the_cases_needing_attention_the_most_urgent_first(personas):
+    imminent = our_case(personas, given_name="Rania")
+    Case.objects.filter(pk=imminent.pk).update(risk_level="imminent", last_contact_at=days_ago(1))
+    silent = our_case(personas, given_name="Dalia")
+    Case.objects.filter(pk=silent.pk).update(risk_level="low", last_contact_at=days_ago(45))
+    late = our_case(personas, given_name="Huda")
+    Case.objects.filter(pk=late.pk).update(risk_level="medium", last_contact_at=days_ago(5))
+    plan_services.plan_create(
+        actor=personas.caseworker_a, membership=member(personas.caseworker_a), case=late, follow_up_days=2
+    )
+    tasked = our_case(personas, given_name="Zainab")
+    Case.objects.filter(pk=tasked.pk).update(risk_level="low", last_contact_at=days_ago(1))
+    task = a_task(personas, tasked, assignee=personas.caseworker_a)
+    Task.objects.filter(pk=task.pk).update(due_on=timezone.localdate() - datetime.timedelta(days=3))
+    fine = our_case(personas, given_name="Lina")
+    Case.objects.filter(pk=fine.pk).update(risk_level="low", last_contact_at=days_ago(1))
+    closed = our_case(personas, given_name="Noor")
+    Case.objects.filter(pk=closed.pk).update(status=CaseStatus.CLOSED, risk_level="high", last_contact_at=days_ago(90))
+    someone_elses = our_case(personas, given_name="Samar")
+    Case.objects.filter(pk=someone_elses.pk).update(caseworker=personas.supervisor_a, risk_level="imminent")
+
+    caseload = supervision_queries.worker_caseload(member(personas.supervisor_a), personas.caseworker_a)
+
+    assert [case.pk for case in caseload.attention] == [imminent.pk, silent.pk, late.pk, tasked.pk]
+    assert caseload.attention_total == 4
+    by_pk = {case.pk: case for case in caseload.attention}
+    assert (by_pk[silent.pk].no_contact, by_pk[late.pk].follow_up_late) == (True, True)
+    assert by_pk[tasked.pk].late_tasks == 1
+    assert (caseload.row.open_cases, caseload.row.tasks_overdue, caseload.row.no_contact) == (5, 1, 1)
+    assert [task.pk for task in caseload.tasks_overdue] == [task.pk]
+
+
+def test_one_caseload_counts_beyond_what_it_shows(personas, monkeypatch):
+    monkeypatch.setattr(supervision_queries, "ATTENTION_SHOWN", 2)
+    for name in ("Rania", "Dalia", "Huda"):
+        case = our_case(personas, given_name=name)
+        Case.objects.filter(pk=case.pk).update(risk_level="high")
+    caseload = supervision_queries.worker_caseload(member(personas.supervisor_a), personas.caseworker_a)
+    assert (len(caseload.attention), caseload.attention_total) == (2, 3)
+
+
+def test_supervisors_open_anyones_caseload_and_caseworkers_their_own(personas, login_as):
+    case = our_case(personas)
+    Case.objects.filter(pk=case.pk).update(risk_level="high")
+
+    response = login_as(personas.supervisor_a).get(worker_url(personas.caseworker_a))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert reverse("casework:case", args=[case.pk]) in html
+    assert "Leila" not in html  # codes, never names
+    assert worker_url(personas.caseworker_a) in login_as(personas.supervisor_a).get(URL).content.decode()
+
+    own = login_as(personas.caseworker_a).get(reverse("casework:caseload_mine"))
+    assert own.status_code == 200
+    assert reverse("casework:case", args=[case.pk]) in own.content.decode()
+    assert login_as(personas.caseworker_a).get(worker_url(personas.caseworker_a)).status_code == 403
+    for name in WRONG_ROLES:
+        assert login_as(getattr(personas, name)).get(worker_url(personas.caseworker_a)).status_code == 403, name
+
+
+def test_a_supervisor_cannot_open_the_caseload_of_someone_outside_the_organization(personas, login_as):
+    a_case(member(personas.caseworker_b))
+    client = login_as(personas.supervisor_a)
+    assert client.get(worker_url(personas.caseworker_b)).status_code == 404
+    assert client.get(reverse("casework:caseload_worker", args=[999999])).status_code == 404
+
+
+def test_one_caseload_reads_in_a_fixed_number_of_queries(personas, login_as, django_assert_max_num_queries):
+    client = login_as(personas.caseworker_a)
+    url = reverse("casework:caseload_mine")
+
+    def grow():
+        case = our_case(personas, given_name="Nadia")
+        Case.objects.filter(pk=case.pk).update(risk_level="high", last_contact_at=days_ago(60))
+        a_task(personas, case, assignee=personas.caseworker_a, due_on=timezone.localdate() - datetime.timedelta(1))
+
+    grow()
+    client.get(url)
+    with django_assert_max_num_queries(40) as one:
+        client.get(url)
+    first = len(one.captured_queries)
+    for _round in range(4):
+        grow()
+    with django_assert_max_num_queries(first):
+        assert client.get(url).status_code == 200
