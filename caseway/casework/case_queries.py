@@ -7,8 +7,9 @@ what decides who may see it:
 - assessments in the categories the viewer's organization may see (as the assessment pages);
 - referrals through ``referrals.access.visible_referrals`` (sent from or received into the case);
 - notes through ``casework.access.visible_notes`` (kind, date and author: no text here);
-- appointments that have started, milestones, goal progress, tasks done, the plan's submission
-  and decision, closure requests and their decisions (the viewer may open the case, so these).
+- appointments that have started, milestones, goal progress, tasks done, support given and its
+  approval, the plan's submission and decision, closure requests and their decisions (the viewer
+  may open the case, so these).
 
 No encrypted text is read: the timeline says what happened and links to where it is told.
 """
@@ -22,7 +23,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway.casework import access
-from caseway.casework.models import Appointment, CaseNote, CasePlan, ClosureRequest, GoalProgress, Milestone, Task
+from caseway.casework.models import (
+    Appointment,
+    CaseNote,
+    CasePlan,
+    ClosureRequest,
+    GoalProgress,
+    Milestone,
+    SupportPayment,
+    Task,
+)
 from caseway.clients.models import Assessment, Case
 from caseway.referrals import access as referral_access
 
@@ -182,6 +192,23 @@ def _tasks_done(case):
         )
 
 
+def _payments(case):
+    """Support given (on its day) and, apart, its approval (amounts: people who open the case see them)."""
+    rows = (
+        SupportPayment.objects.filter(case=case)
+        .select_related("recorded_by", "approved_by")
+        .order_by("-paid_on", "-recorded_at", "-pk")[:PER_SOURCE]
+    )
+    url = reverse("casework:payments", kwargs={"case_pk": case.pk})
+    for row in rows:
+        detail = " · ".join((f"{row.amount} {row.currency}", row.get_method_display()))
+        title = _("Support given: %(kind)s") % {"kind": row.get_kind_display()}
+        yield Entry(at=_start_of(row.paid_on), kind="payment", title=title, detail=detail, url=url, date_only=True)
+        if row.approved_at is not None:
+            title = _("Support approved: %(kind)s") % {"kind": row.get_kind_display()}
+            yield Entry(at=row.approved_at, kind="payment", title=title, detail=detail, url=url, by=row.approved_by)
+
+
 def _closures(case):
     """Closure requests and their decisions (the comments stay on the decision page)."""
     rows = (
@@ -241,6 +268,7 @@ def timeline(membership, case: Case, categories, *, plan=None, now=None) -> list
         *_progress(case),
         *_tasks_done(case),
         *_plan(plan),
+        *_payments(case),
         *_closures(case),
     ]
     entries.sort(key=lambda entry: entry.at, reverse=True)

@@ -371,6 +371,7 @@ class SupportPayment(models.Model):
         related_name="+",
         verbose_name=_("approved by"),
     )
+    approved_at = models.DateTimeField(_("approved at"), null=True, blank=True)
     # The funding app (a higher floor, not built yet) ties payments to budget lines by this code.
     budget_line = models.CharField(_("budget line"), max_length=64, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -31,6 +31,7 @@ class PaymentSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=SupportPayment.Method.choices, read_only=True)
     paid_on = serializers.DateField(read_only=True)
     approved_by = serializers.IntegerField(read_only=True, allow_null=True)
+    approved_at = serializers.DateTimeField(read_only=True, allow_null=True)
     budget_line = serializers.CharField(read_only=True)
     recorded_at = serializers.DateTimeField(read_only=True)
 
@@ -73,6 +74,7 @@ def payment_payload(payment) -> dict:
         "method": payment.method,
         "paid_on": payment.paid_on,
         "approved_by": payment.approved_by_id,
+        "approved_at": payment.approved_at,
         "budget_line": payment.budget_line,
         "recorded_at": payment.recorded_at,
     }

@@ -96,17 +96,19 @@ def _check(errors, *, kind, method, paid_on, budget_line):
 
 def create_payment(*, actor, membership, case, appointment=None, approved_by=None, request=None, **values):
     """The row and its audit event, inside the caller's transaction on a locked ``case`` (no checks)."""
+    now = timezone.now()
     payment = SupportPayment.objects.create(
         case=case,
         appointment=appointment,
         approved_by=approved_by,
+        approved_at=now if approved_by else None,
         recorded_by=actor,
-        recorded_at=timezone.now(),
+        recorded_at=now,
         **values,
     )
     fields = [*values, "case"]
     fields += ["appointment"] if appointment else []
-    fields += ["approved_by"] if approved_by else []
+    fields += ["approved_by", "approved_at"] if approved_by else []
     audit.record(
         actor,
         "casework.payment_recorded",
@@ -173,12 +175,13 @@ def payment_approve(*, actor, membership, payment, request=None) -> SupportPayme
         if errors:
             raise ValidationError(errors)
         payment.approved_by = actor
-        payment.save(update_fields=["approved_by"])
+        payment.approved_at = timezone.now()
+        payment.save(update_fields=["approved_by", "approved_at"])
         audit.record(
             actor,
             "casework.payment_approved",
             payment,
-            fields=["approved_by"],
+            fields=["approved_by", "approved_at"],
             organization=membership.organization_id,
             request=request,
         )

@@ -3,8 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from caseway.casework import closure_services, plan_services
+from caseway.casework import closure_services, payment_services, plan_services
 from caseway.casework.models import CasePlan, ClosureRequest, Milestone
+from caseway.casework.tests.appointment_helpers import a_payment
 from caseway.casework.tests.case_helpers import (
     WRONG_ROLES,
     a_goal,
@@ -47,6 +48,10 @@ def fill(personas, case):
     a_note(personas, case)
     a_supervision_note(personas, case)
     a_referral(personas, Status.SENT, case=case)
+    payment = a_payment(personas, case=case, kind="transport_stipend", amount="8.00", currency="USD")
+    payment_services.payment_approve(
+        actor=personas.supervisor_a, membership=member(personas.supervisor_a), payment=payment
+    )
 
 
 def test_it_shows_the_case_and_its_timeline_newest_first(personas, login_as):
@@ -66,6 +71,9 @@ def test_it_shows_the_case_and_its_timeline_newest_first(personas, login_as):
         "Progress on the Livelihoods goal",
         "Task done",
         "Plan submitted for approval",
+        "Support given: Transport stipend",
+        "Support approved: Transport stipend",
+        "8.00 USD · Cash",
     ):
         assert text in html, text
     entries = response.context["entries"]

@@ -73,6 +73,7 @@ def test_it_lets_a_supervisor_approve_a_caseworkers_payment_once(personas):
 
     payment.refresh_from_db()
     assert payment.approved_by == personas.supervisor_a
+    assert payment.approved_at is not None and payment.approved_at >= payment.recorded_at
     with pytest.raises(ValidationError):
         payment_services.payment_approve(**supervisor, payment=payment)
     with pytest.raises(PermissionDenied):
