@@ -1,15 +1,12 @@
 """The demo casework (manage.py seed_demo): plans, tasks, notes, appointments with childcare and
 transport support, approved payments and milestones, through the services, idempotent.
 
-Seeding the whole demo takes tens of seconds: the module seeds once, inside a transaction rolled
-back when the module ends; each test runs in its own savepoint within it.
+Seeding the demo takes tens of seconds: the demo modules share one seeding per test worker, inside a
+transaction rolled back when the last of them ends (caseway/tests/shared_demo.py); each test runs in
+its own savepoint within it.
 """
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 
 from caseway.audit.models import AuditEvent
@@ -19,11 +16,9 @@ from caseway.clients.models import Case, CaseStatus
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def seeded(demo_network):
+    """The demo seeded once per worker and shared with the other demo modules (caseway/tests/shared_demo.py)."""
+    return demo_network
 
 
 def _counts():

@@ -1,8 +1,8 @@
 """The demo clients (manage.py seed_demo): 300 fictional people, realistic, private, idempotent.
 
-Seeding takes seconds (every record goes through the services: vault, indexes, consent rules,
-scoring, audit), so the module seeds once, inside a transaction rolled back when the module ends;
-each test runs in its own savepoint within it (pytest-django's ``db``), as usual.
+Seeding the demo takes tens of seconds: the demo modules share one seeding per test worker, inside a
+transaction rolled back when the last of them ends (caseway/tests/shared_demo.py); each test runs in
+its own savepoint within it.
 """
 
 import datetime
@@ -15,7 +15,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -47,11 +47,9 @@ PHONE = re.compile(r"^(\+999 |0)[12]7\d \d{3} \d{3}$")
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", up_to="clients", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def seeded(demo_clients):
+    """The demo seeded once per worker and shared with the other demo modules (caseway/tests/shared_demo.py)."""
+    return demo_clients
 
 
 @pytest.fixture

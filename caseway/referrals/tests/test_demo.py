@@ -1,8 +1,9 @@
 """The demo referrals (manage.py seed_demo): every state, some overdue and escalated, only where
 consent and agreements allow, through the services, idempotent.
 
-Seeding the whole demo takes tens of seconds, so the module seeds once, inside a transaction
-rolled back when the module ends; each test runs in its own savepoint within it.
+Seeding the demo takes tens of seconds: the demo modules share one seeding per test worker, inside a
+transaction rolled back when the last of them ends (caseway/tests/shared_demo.py); each test runs in
+its own savepoint within it.
 """
 
 import datetime
@@ -11,7 +12,6 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -30,11 +30,9 @@ from caseway.tests.personas import login
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed_demo", up_to="referrals", stdout=StringIO())
-        yield
-        transaction.set_rollback(True)
+def seeded(demo_referrals):
+    """The demo seeded once per worker and shared with the other demo modules (caseway/tests/shared_demo.py)."""
+    return demo_referrals
 
 
 @pytest.fixture

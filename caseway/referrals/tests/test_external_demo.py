@@ -2,13 +2,14 @@
 receives referrals, one referral accepted through a secure link and one waiting with a live link,
 through the services, only where consent and an agreement allow, idempotent, no secret printed.
 
-Seeded once for the module inside a transaction rolled back at its end (as test_demo.py)."""
+Seeding the demo takes tens of seconds: the demo modules share one seeding per test worker, inside a
+transaction rolled back when the last of them ends (caseway/tests/shared_demo.py); each test runs in
+its own savepoint within it."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from caseway.audit.models import AuditEvent
 from caseway.clients import consent
@@ -18,12 +19,9 @@ from caseway.referrals.models import ExternalLink, Referral, Status
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        out = StringIO()
-        call_command("seed_demo", up_to="referrals", stdout=out)
-        yield out.getvalue()
-        transaction.set_rollback(True)
+def seeded(demo_referrals):
+    """The demo seeded once per worker and shared with the other demo modules (caseway/tests/shared_demo.py)."""
+    return demo_referrals
 
 
 @pytest.fixture
