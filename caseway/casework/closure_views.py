@@ -14,9 +14,10 @@ from caseway import audit
 from caseway.casework import access, case_queries, closure_services
 from caseway.casework.closure_forms import ClosureRequestForm
 from caseway.casework.models import ClosureRequest
-from caseway.casework.plan_views import add_form_errors, flash_errors, form_page, posted
+from caseway.casework.plan_views import flash_errors, form_page, posted
 from caseway.casework.supervision_forms import APPROVE, DecisionForm
 from caseway.lib.access import object_scoped
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 from caseway.referrals import access as referral_access
 
@@ -46,7 +47,7 @@ def closure_request(request, case_pk):
                 actor=request.user, membership=membership, case=case, request=request, **form.service_values()
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Closure requested: a supervisor will decide on it."))
             return _to_case(case)
@@ -88,7 +89,7 @@ def closure_decide(request, case_pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Case closed.") if approve else _("Closure returned with comments."))
             return _to_case(case)

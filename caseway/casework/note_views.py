@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from caseway.casework import access, note_services
 from caseway.casework.models import CaseNote
 from caseway.casework.note_forms import CorrectionForm, NoteForm
-from caseway.casework.plan_views import add_form_errors, form_page, posted
+from caseway.casework.plan_views import form_page, posted
 from caseway.lib.access import object_scoped
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 
 NOTES_PER_PAGE = 25
@@ -60,7 +61,7 @@ def note_new(request, case_pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Note saved."))
             return redirect("casework:note_detail", case_pk=case.pk, note_pk=note.pk)
@@ -106,7 +107,7 @@ def note_correct(request, case_pk, note_pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Correction saved. The original note stays, marked corrected."))
             return redirect("casework:note_detail", case_pk=case.pk, note_pk=correction.pk)

@@ -20,6 +20,7 @@ from caseway.casework import access, case_queries, plan_services
 from caseway.casework.models import Goal, GoalProgress, Milestone, Task
 from caseway.casework.plan_forms import GoalForm, MilestoneForm, PlanForm, ProgressForm, TaskForm
 from caseway.lib.access import object_scoped
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 
 DONE_TASKS_SHOWN = 20
@@ -27,15 +28,6 @@ DONE_TASKS_SHOWN = 20
 
 def posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def add_form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def flash_errors(request, error: ValidationError):
@@ -119,7 +111,7 @@ def plan_edit(request, case_pk):
         try:
             service(actor=request.user, membership=request.membership, case=case, follow_up_days=days, request=request)
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Plan saved."))
             return _to_plan(case)
@@ -168,7 +160,7 @@ def goal_add(request, case_pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Goal added."))
             return _to_plan(case)
@@ -197,7 +189,7 @@ def goal_edit(request, case_pk, goal_pk):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Goal saved."))
             return _to_plan(case)
@@ -230,7 +222,7 @@ def goal_progress_add(request, case_pk, goal_pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Progress recorded."))
             return _to_plan(case)
@@ -258,7 +250,7 @@ def task_add(request, case_pk):
                 actor=request.user, membership=request.membership, case=case, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Task added."))
             return _to_plan(case)
@@ -285,7 +277,7 @@ def task_edit(request, case_pk, task_pk):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Task saved."))
             return _to_plan(case)
@@ -322,7 +314,7 @@ def milestone_add(request, case_pk):
                 actor=request.user, membership=request.membership, case=case, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Milestone recorded."))
             return _to_plan(case)

@@ -17,10 +17,11 @@ from caseway import audit
 from caseway.accounts.models import User
 from caseway.casework import access, supervision_queries, supervision_services
 from caseway.casework.models import CasePlan, Goal
-from caseway.casework.plan_views import add_form_errors, form_page, posted
+from caseway.casework.plan_views import form_page, posted
 from caseway.casework.supervision_forms import APPROVE, DecisionForm, ReassignForm
 from caseway.clients import access as client_access
 from caseway.lib.access import object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 
 # ---------------------------------------------------------------------------------------------
@@ -52,7 +53,7 @@ def plan_decide(request, case_pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Plan approved.") if approve else _("Plan returned with comments."))
             return redirect("casework:case", case_pk=case.pk)
@@ -133,7 +134,7 @@ def caseload_reassign(request):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -163,7 +164,7 @@ def case_reassign(request, case_pk):
                     request=request,
                 )
             except ValidationError as error:
-                add_form_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Case handed over with its open tasks and future appointments."))
                 return redirect("casework:case", case_pk=case.pk)

@@ -28,6 +28,7 @@ from caseway.clients.assessments_forms import AssessmentForm, CompareForm, Incid
 from caseway.clients.models import Assessment, DataCategory
 from caseway.directory.views import posted
 from caseway.lib.access import object_scoped
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 
 # A case rarely has more than a few dozen results; the list never loads more than this.
@@ -54,16 +55,6 @@ def _header(request, case, categories=None) -> dict:
         "gate_open": gates.case_may_continue(case),
         "shows_risk": safety.may_see_risk(request.membership, case, categories),
     }
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form fields it names (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for key, field_errors in error.error_dict.items():
-            form.add_error(form.field_name_of(key), field_errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def score_text(value) -> str:
@@ -194,7 +185,7 @@ def assessment_new(request, pk, code):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error, field_name=form.field_name_of)
         else:
             messages.success(request, _("Assessment saved."))
             if not gates.case_may_continue(case):
@@ -453,7 +444,7 @@ def safety_plan_edit(request, pk):
                 actor=request.user, membership=membership, case=case, values=form.values(), request=request
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error, field_name=form.field_name_of)
         else:
             if saved.cleared_requirement:
                 messages.success(request, _("Safety plan saved. The case can continue."))
@@ -527,7 +518,7 @@ def incident_new(request, pk):
         try:
             incident = incidents.incident_record(actor=request.user, membership=membership, case=case, **values)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error, field_name=form.field_name_of)
         else:
             messages.success(
                 request,

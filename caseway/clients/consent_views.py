@@ -21,8 +21,9 @@ from caseway.clients.consent_forms import (
     default_wording_language,
 )
 from caseway.clients.models import Consent, ConsentPurpose, DataCategory
-from caseway.directory.views import add_form_errors, posted
+from caseway.directory.views import posted
 from caseway.lib.access import object_scoped
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 
 CONSENTS_PER_PAGE = 25
@@ -94,7 +95,7 @@ def consent_new(request, client_pk):
                 **form.service_arguments(),
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The answer is recorded."))
             return redirect("clients:consent_list", client_pk=case.client_id)
@@ -128,7 +129,7 @@ def consent_revoke(request, client_pk, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The agreement is withdrawn. It stopped everywhere at once."))
             return redirect("clients:consent_list", client_pk=case.client_id)

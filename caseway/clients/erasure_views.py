@@ -20,19 +20,10 @@ from caseway.clients import access, erasure, export, retention
 from caseway.clients.erasure_forms import ErasureRejectForm, ErasureRequestForm, RetentionPolicyForm
 from caseway.clients.models import ErasureRequest
 from caseway.lib.access import object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 
 DECIDED_SHOWN = 20
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(name if name in form.fields else None, message)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _may_decide(request, erasure_request: ErasureRequest) -> bool:
@@ -60,7 +51,7 @@ def erasure_list(request):
                     request=request,
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("Erasure requested. Another agency admin must approve it."))
                 return redirect("clients:erasure_detail", pk=created.pk)
@@ -134,7 +125,7 @@ def erasure_reject(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Erasure rejected."))
             return redirect("clients:erasure_list")
@@ -163,7 +154,7 @@ def retention_policy(request):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Retention policy saved."))
             return redirect("clients:retention")

@@ -33,6 +33,7 @@ from caseway.clients.records_forms import (
 )
 from caseway.clients.services import CONTACT_NEEDS_IDENTITY, client_update_identity
 from caseway.lib.access import object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 
 CASES_PER_PAGE = 25
@@ -48,15 +49,6 @@ def posted(request):
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def add_form_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field_name, field_errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, field_errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _safe_next(request, fallback):
@@ -248,7 +240,7 @@ def break_glass(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.warning(
                 request,
@@ -279,7 +271,7 @@ def identity_edit(request, pk):
                 actor=request.user, membership=membership, case=case, values=form.values(), request=request
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("clients:case_detail", pk=case.pk)
@@ -316,7 +308,7 @@ def case_assignment(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Assignment saved.") if changed else _("Nothing was changed."))
             return redirect("clients:case_detail", pk=case.pk)
@@ -338,7 +330,7 @@ def case_sensitivity(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Sensitivity saved.") if changed else _("Nothing was changed."))
             return redirect("clients:case_detail", pk=case.pk)

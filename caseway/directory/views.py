@@ -30,6 +30,7 @@ from caseway.directory.forms import (
 from caseway.directory.models import Schedule, ServiceCapacity, TaxonomyTerm
 from caseway.directory.schedules import WEEKLY
 from caseway.lib.access import authenticated, object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.lib.urls import row_url
 from caseway.orgs.access import visible_organizations
 from caseway.orgs.models import Organization
@@ -45,16 +46,6 @@ def posted(request):
 
 def is_htmx(request) -> bool:
     return request.headers.get("HX-Request") == "true"
-
-
-def add_form_errors(form, error: ValidationError):
-    """Puts a service's ValidationError on the form fields it names (or on the form)."""
-    if hasattr(error, "error_dict"):
-        for field_name, field_errors in error.error_dict.items():
-            form.add_error(field_name if field_name in form.fields else None, field_errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def with_listings(page, membership_or_none, *, detail_view: str):
@@ -156,7 +147,7 @@ def service_create(request):
                 **form.relations(),
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Service added."))
             return redirect("directory:service_detail", pk=service.pk)
@@ -180,7 +171,7 @@ def service_edit(request, pk):
                 **form.relations(),
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved.") if changed else _("Nothing was changed."))
             return redirect("directory:service_detail", pk=service.pk)
@@ -203,7 +194,7 @@ def service_hours(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Opening hours saved."))
             return redirect("directory:service_detail", pk=service.pk)
@@ -227,7 +218,7 @@ def service_capacity(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Places available saved."))
             return redirect("directory:service_detail", pk=service.pk)
@@ -257,7 +248,7 @@ def location_create(request):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Location added."))
             return redirect("directory:location_list")
@@ -282,7 +273,7 @@ def location_edit(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved.") if changed else _("Nothing was changed."))
             return redirect("directory:location_list")
@@ -336,7 +327,7 @@ def taxonomy_term_create(request):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Category added."))
             return redirect("directory:taxonomy")
@@ -360,7 +351,7 @@ def taxonomy_term_edit(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            add_form_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved.") if changed else _("Nothing was changed."))
             return redirect("directory:taxonomy")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from caseway.accounts.decorators import reauthentication_required
 from caseway.lib.access import object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.orgs import access, agreement_services
 from caseway.orgs.agreement_forms import AgreementAcceptForm, AgreementProposeForm
 from caseway.orgs.categories import DataCategory, SharingPurpose
@@ -19,15 +20,6 @@ from caseway.orgs.models import DataSharingAgreement
 from caseway.orgs.permissions import Action
 
 Status = DataSharingAgreement.Status
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _labels(choices, values) -> list[str]:
@@ -68,7 +60,7 @@ def agreement_propose(request):
                 actor=request.user, membership=membership, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Agreement proposed. It is in force once the partner's admin accepts it."))
             return redirect("agreements:detail", pk=agreement.pk)
@@ -108,7 +100,7 @@ def agreement_accept(request, pk):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Agreement accepted. It is in force between its dates."))
             return redirect("agreements:detail", pk=agreement.pk)

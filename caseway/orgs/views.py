@@ -7,16 +7,12 @@ from django.views.decorators.http import require_POST
 
 from caseway.accounts.decorators import reauthentication_required
 from caseway.lib.access import authenticated, object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.orgs import access, services
 from caseway.orgs.forms import ApiTokenCreateForm, MemberInviteForm, MemberUpdateForm
 from caseway.orgs.permissions import Action
 
 MEMBERS_PER_PAGE = 50
-
-
-def _form_errors_from(error: ValidationError, form):
-    for message in error.messages:
-        form.add_error(None, message)
 
 
 @require_POST
@@ -57,7 +53,7 @@ def member_invite(request):
                 actor=request.user, actor_membership=request.membership, request=request, **form.cleaned_data
             )
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Member added. They get an email to set their password."))
             return redirect("orgs:member_list")
@@ -78,7 +74,7 @@ def member_detail(request, pk):
                 **form.cleaned_data,
             )
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved."))
             return redirect("orgs:member_list")
@@ -123,7 +119,7 @@ def api_token_create(request):
                 request=request,
             )
         except ValidationError as error:
-            _form_errors_from(error, form)
+            add_service_errors(form, error)
         else:
             return render(request, "orgs/api_token_created.html", {"token": token, "secret": secret})
     tokens = access.visible_api_tokens(request.user)

@@ -27,13 +27,14 @@ from caseway import audit
 from caseway.clients import access as client_access
 from caseway.clients.models import DataCategory
 from caseway.lib.access import object_scoped, public
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 from caseway.referrals import display, external, services
 from caseway.referrals.external_forms import AnswerForm, PinForm
 from caseway.referrals.forms import ReceiverForm
 from caseway.referrals.models import DeclineReason
 from caseway.referrals.transitions import InvalidTransition
-from caseway.referrals.views import _add_errors, _posted_receiver, _referral_form_page
+from caseway.referrals.views import _posted_receiver, _referral_form_page
 
 STATE_LABELS = {
     external.LIVE: _("Waiting to be opened or answered"),
@@ -285,7 +286,7 @@ def link_answer(request, token):
         except InvalidTransition:
             return _unavailable(request, token)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(request, "referrals/external/answered.html", {"referral": referral})
     try:

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from caseway.clients import access as client_access
 from caseway.lib.access import object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 from caseway.referrals import pathway_access, pathways
 from caseway.referrals.models import Pathway
@@ -26,15 +27,6 @@ from caseway.referrals.pathway_forms import CopyForm, PathwayForm, StartForm, St
 
 def _posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _as_user(request) -> dict:
@@ -66,7 +58,7 @@ def pathway_create(request):
                 urgent_health_need=data["urgent_health_need"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Pathway created. Now add its steps."))
             return redirect("referrals:pathway_edit", pk=pathway.pk)
@@ -97,7 +89,7 @@ def pathway_edit(request, pk):
                 is_active=data["is_active"],
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved.") if changed else _("Nothing was changed."))
             return redirect("referrals:pathway_edit", pk=pathway.pk)
@@ -121,7 +113,7 @@ def pathway_copy(request, pk):
                 **_as_user(request), pathway=pathway, code=form.cleaned_data["code"], name=form.cleaned_data["name"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Copy made, with the same steps. Change them, then stop using the old one."))
             return redirect("referrals:pathway_edit", pk=copy.pk)
@@ -147,7 +139,7 @@ def pathway_step_add(request, pk):
         try:
             pathways.pathway_step_add(**_as_user(request), pathway=pathway, **_step_arguments(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Step added."))
             return redirect("referrals:pathway_edit", pk=pathway.pk)
@@ -163,7 +155,7 @@ def pathway_step_edit(request, pk):
         try:
             changed = pathways.pathway_step_update(**_as_user(request), step=step, **_step_arguments(form))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Changes saved.") if changed else _("Nothing was changed."))
             return redirect("referrals:pathway_edit", pk=step.pathway_id)

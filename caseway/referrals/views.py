@@ -25,6 +25,7 @@ from caseway.clients import consent
 from caseway.clients.models import ConsentPurpose, DataCategory
 from caseway.directory.models import Service
 from caseway.lib.access import object_scoped, role_required
+from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
 from caseway.referrals import access, display, escalation, gate, queries, services, transitions
 from caseway.referrals.forms import (
@@ -65,15 +66,6 @@ CODE_LABELS = {
     escalation.RECEIVER_ALERTED: gettext_lazy("No answer in time: the receiver's supervisors were alerted"),
     escalation.SENDER_TOLD: gettext_lazy("Still no answer: the sender was told"),
 }
-
-
-def _add_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def _flash(request, error):
@@ -158,7 +150,7 @@ def _referral_form_page(
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return created(request, referral)
     gate_result, rows = _gate_rows(case, membership, receiver, shareable)
@@ -299,7 +291,7 @@ def _send(request, referral, form):
                 request=request,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except InvalidTransition as error:
             _flash(request, error)
             return redirect("referrals:detail", pk=referral.pk)
@@ -364,7 +356,7 @@ def _form_page(request, pk, *, form_class, service, template, success, form_kwar
                 **arguments(form.cleaned_data),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         except InvalidTransition as error:
             _flash(request, error)
             return redirect("referrals:detail", pk=referral.pk)
