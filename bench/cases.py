@@ -136,6 +136,7 @@ def build_work(organization, user, rng, now) -> dict:
                     else None,
                 )
                 plans.append(plan)
+                case.follow_up_days = plan.follow_up_days  # as plan_services keeps it
                 for domain in rng.sample(Domain.values, rng.randint(1, 3)):
                     goals.append(
                         Goal(
@@ -233,6 +234,7 @@ def build_work(organization, user, rng, now) -> dict:
             CaseNote.objects.bulk_create(notes, batch_size=1000)
             CaseAlert.objects.bulk_create(alerts, batch_size=1000)
             Case.objects.bulk_update(contacts, ["last_contact_at"], batch_size=1000)
+            Case.objects.bulk_update([plan.case for plan in plans], ["follow_up_days"], batch_size=1000)
         for name, batch in zip(rows, (plans, goals, tasks, appointments, notes, alerts), strict=True):
             rows[name] += len(batch)
         print(f"  work on {start + BATCH} cases, {time.perf_counter() - started:.0f} s", flush=True)

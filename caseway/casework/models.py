@@ -76,6 +76,12 @@ class CasePlan(models.Model):
     # A supervisor's comments on a returned plan: may describe the client.
     decision_comment = EncryptedTextField(key_field="data_key", null=True, blank=True)
 
+    class Meta:
+        indexes = [
+            # Plans waiting for a decision, the oldest first (caseload): few among many plans.
+            models.Index(fields=["status", "submitted_at", "id"], name="casework_plan_waiting"),
+        ]
+
     def __str__(self):
         return f"plan of {self.case_id} ({self.status})"
 
@@ -158,8 +164,11 @@ class Task(models.Model):
     class Meta:
         indexes = [
             # "My overdue tasks" (home page, caseload): open tasks of a person by due date.
+            # With the case, so that counting them per person reads this index and probes the cases.
             models.Index(
-                fields=["assignee", "due_on"], name="casework_task_open_due", condition=Q(done_at__isnull=True)
+                fields=["assignee", "due_on", "case"],
+                name="casework_task_open_due",
+                condition=Q(done_at__isnull=True),
             ),
             models.Index(fields=["case", "done_at", "due_on"], name="casework_task_case"),
         ]
@@ -430,6 +439,10 @@ class ClosureRequest(models.Model):
             models.UniqueConstraint(
                 fields=["case"], condition=Q(status="pending"), name="casework_one_pending_closure_per_case"
             )
+        ]
+        indexes = [
+            # Closures waiting for a decision, the oldest first (caseload).
+            models.Index(fields=["status", "requested_at", "id"], name="casework_closure_waiting"),
         ]
 
     def __str__(self):

@@ -93,7 +93,14 @@ def _new_plan(case, actor, *, follow_up_days=None) -> CasePlan:
     if follow_up_days is not None:
         plan.follow_up_days = follow_up_days
     plan.save()
+    _copy_follow_up_to_case(case, plan)
     return plan
+
+
+def _copy_follow_up_to_case(case, plan) -> None:
+    """The case keeps its plan's follow-up interval (``Case.follow_up_days``: the caseload reads it)."""
+    case.follow_up_days = plan.follow_up_days
+    case.save(update_fields=["follow_up_days"])
 
 
 def plan_create(*, actor, membership, case, follow_up_days=14, request=None) -> CasePlan:
@@ -125,6 +132,7 @@ def plan_update(*, actor, membership, case, follow_up_days, request=None) -> Cas
         _back_to_draft(plan, fields)
         plan.updated_at = timezone.now()
         plan.save(update_fields=[*fields, "updated_at"])
+        _copy_follow_up_to_case(case, plan)
         _audit(actor, "casework.plan_updated", plan, fields, membership, request)
     return plan
 

@@ -19,6 +19,7 @@ def delete_free_text_of_erased_client(sender, client, keep_stub, **kwargs):
     CaseNote.objects.filter(case__in=cases).delete()
     Task.objects.filter(case__in=cases).delete()
     CasePlan.objects.filter(case__in=cases).delete()  # goals and their progress cascade
+    client.cases.update(follow_up_days=None)
 
 
 def connect():

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import parsers, permissions, serializers
+from rest_framework import parsers, permissions, serializers, status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -127,7 +127,7 @@ class ClosureRequestView(CaseApiMixin, APIView):
         operation_id="casework_closure_request",
         summary=_("Ask to close a case"),
         request=ClosureSerializer,
-        responses={200: ClosureSerializer, 400: VALIDATION_ERROR},
+        responses={201: ClosureSerializer, 400: VALIDATION_ERROR},
     )
     def post(self, request, pk):
         case = self.case()
@@ -142,7 +142,7 @@ class ClosureRequestView(CaseApiMixin, APIView):
             follow_up_agreed=data["follow_up_agreed"],
             transfer_referral=data["transfer_referral"],
         )
-        return Response(ClosureSerializer(closure_payload(closure)).data)
+        return Response(ClosureSerializer(closure_payload(closure)).data, status=status.HTTP_201_CREATED)
 
 
 class ClosureApprove(SupervisorCaseApiMixin, APIView):

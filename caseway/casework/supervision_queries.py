@@ -6,11 +6,12 @@ whatever the number of cases (asserted in tests):
 1. the organization's cases not closed, grouped by caseworker: open cases, counts by risk
    level, cases without contact for ``settings.NO_CONTACT_DAYS`` days (last contact, or opening
    when there was none), follow-ups overdue (the plan's ``follow_up_days`` since the last
-   contact), plans waiting for approval, closures waiting; the group without a caseworker is the
-   unassigned cases;
+   contact, copied on the case), closures waiting; the group without a caseworker is the
+   unassigned cases — read from one index (``clients_case_caseload``), never the plans;
 2. open tasks past their due date, grouped by the person they are assigned to;
-3. the members who work on cases (and the people who still hold cases after leaving);
-4. and 5. the plans and closures waiting for a decision (the oldest first, at most ``WAITING_SHOWN``).
+3. plans waiting for approval, grouped by their case's caseworker;
+4. the members who work on cases (and the people who still hold cases after leaving);
+5. and 6. the plans and closures waiting for a decision (the oldest first, at most ``WAITING_SHOWN``).
 
 Cases come from ``clients.access.visible_cases``: the organization's, clients not erased. No
 encrypted text is read: codes, counts and dates only.
@@ -25,6 +26,7 @@ from django.db.models import (
 )
 from django.db.models import (
     Count,
+    F,
     OuterRef,
     Q,
     Subquery,
@@ -36,7 +38,7 @@ from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from caseway.accounts.models import User
-from caseway.casework.expressions import follow_up_due, last_contact
+from caseway.casework.expressions import follow_up_due, follow_up_due_before, last_contact, of_visible_case
 from caseway.casework.models import CasePlan, ClosureRequest, Task
 from caseway.casework.plan_services import ASSIGNABLE_ROLES
 from caseway.clients import access as client_access
@@ -83,13 +85,11 @@ def no_contact_days() -> int:
 
 def _case_counts(cases, now, days):
     contact = last_contact()
-    follow_up = follow_up_due()
     cutoff = now - datetime.timedelta(days=days)
     counts = {
         "open_cases": Count("pk"),
         "no_contact": Count("pk", filter=Q(LessThan(contact, Value(cutoff)))),
-        "follow_ups_overdue": Count("pk", filter=Q(plan__isnull=False) & Q(LessThan(follow_up, Value(now)))),
-        "plans_waiting": Count("pk", filter=Q(plan__status=CasePlan.Status.SUBMITTED)),
+        "follow_ups_overdue": Count("pk", filter=Q(follow_up_due_before(now))),
         "closures_waiting": Count("pk", filter=Q(status=CaseStatus.CLOSURE_REQUESTED)),
     }
     for level in RISK_LEVELS:
@@ -97,8 +97,21 @@ def _case_counts(cases, now, days):
     return cases.exclude(status=CaseStatus.CLOSED).order_by().values("caseworker_id").annotate(**counts)
 
 
+def _plans_waiting(cases) -> dict:
+    """{caseworker id: plans waiting for approval} on ``cases`` not closed (few plans: by their index)."""
+    return dict(
+        CasePlan.objects.filter(
+            of_visible_case(cases.exclude(status=CaseStatus.CLOSED)), status=CasePlan.Status.SUBMITTED
+        )
+        .order_by()
+        .values("case__caseworker_id")
+        .annotate(count=Count("pk"))
+        .values_list("case__caseworker_id", "count")
+    )
+
+
 def _fill(row: Row, values: dict) -> None:
-    for name in ("open_cases", "no_contact", "follow_ups_overdue", "plans_waiting", "closures_waiting"):
+    for name in ("open_cases", "no_contact", "follow_ups_overdue", "closures_waiting"):
         setattr(row, name, values[name])
     row.by_risk = {level or "none": values[f"risk_{level or 'none'}"] for level in RISK_LEVELS}
 
@@ -125,7 +138,7 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
     cases = client_access.visible_cases(membership)
     per_worker = {values["caseworker_id"]: values for values in _case_counts(cases, now, days)}
     overdue = dict(
-        Task.objects.filter(case__in=cases.values("pk"), done_at__isnull=True, due_on__lt=today)
+        Task.objects.filter(of_visible_case(cases), done_at__isnull=True, due_on__lt=today)
         .order_by()
         .values("assignee_id")
         .annotate(count=Count("pk"))
@@ -151,10 +164,9 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
     for user_id, values in per_worker.items():
         _fill(rows[user_id] if user_id is not None else unassigned, values)
     for user_id, count in overdue.items():
-        if user_id is None:
-            unassigned.tasks_overdue = count
-        else:
-            rows[user_id].tasks_overdue = count
+        (rows[user_id] if user_id is not None else unassigned).tasks_overdue = count
+    for user_id, count in _plans_waiting(cases).items():
+        (rows[user_id] if user_id is not None else unassigned).plans_waiting = count
     ordered = sorted(rows.values(), key=lambda row: (not row.is_member, str(row.user).lower()))
     totals = Row()
     for row in [*ordered, unassigned]:
@@ -164,14 +176,16 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
         unassigned=unassigned,
         totals=totals,
         plans_waiting=list(
-            CasePlan.objects.filter(case__in=cases.values("pk"), status=CasePlan.Status.SUBMITTED)
-            .select_related("case__client", "submitted_by")
+            CasePlan.objects.filter(of_visible_case(cases), status=CasePlan.Status.SUBMITTED)
+            .select_related("submitted_by")
+            .annotate(client_code=F("case__client__code"))
             .defer("decision_comment")
             .order_by("submitted_at", "pk")[:WAITING_SHOWN]
         ),
         closures_waiting=list(
-            ClosureRequest.objects.filter(case__in=cases.values("pk"), status=ClosureRequest.Status.PENDING)
-            .select_related("case__client", "requested_by")
+            ClosureRequest.objects.filter(of_visible_case(cases), status=ClosureRequest.Status.PENDING)
+            .select_related("requested_by")
+            .annotate(client_code=F("case__client__code"))
             .defer("decision_comment", "checklist")
             .order_by("requested_at", "pk")[:WAITING_SHOWN]
         ),
@@ -225,7 +239,7 @@ def _attention_cases(cases, now, days):
         .filter(
             Q(risk_level__in=list(_RISK_RANK))
             | Q(LessThan(contact, Value(now - datetime.timedelta(days=days))))
-            | Q(LessThan(follow_up, Value(now)))
+            | Q(follow_up_due_before(now))
             | Q(late_tasks__gt=0)
         )
         .order_by("risk_rank", Coalesce(follow_up, contact), "pk")
@@ -240,8 +254,11 @@ def worker_caseload(membership, user, *, now=None, days=None) -> WorkerCaseload:
     row = Row(user=user)
     for values in _case_counts(cases, now, days):
         _fill(row, values)
+    # From the person's few cases to their plans (the organization's waiting plans may be thousands).
+    open_cases = cases.exclude(status=CaseStatus.CLOSED).select_related(None)
+    row.plans_waiting = open_cases.filter(plan__status=CasePlan.Status.SUBMITTED).count()
     tasks = Task.objects.filter(
-        case__in=client_access.visible_cases(membership).values("pk"),
+        of_visible_case(client_access.visible_cases(membership)),
         assignee=user,
         done_at__isnull=True,
         due_on__lt=timezone.localdate(now),
@@ -252,7 +269,9 @@ def worker_caseload(membership, user, *, now=None, days=None) -> WorkerCaseload:
     for case in shown:
         case.no_contact = case.contact < no_contact_before
         case.follow_up_late = case.follow_up_due is not None and case.follow_up_due < now
-    overdue = list(tasks.select_related("case__client").defer("title").order_by("due_on", "pk")[: TASKS_SHOWN + 1])
+    overdue = list(
+        tasks.annotate(client_code=F("case__client__code")).defer("title").order_by("due_on", "pk")[: TASKS_SHOWN + 1]
+    )
     row.tasks_overdue = len(overdue) if len(overdue) <= TASKS_SHOWN else tasks.count()
     return WorkerCaseload(
         row=row,

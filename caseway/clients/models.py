@@ -196,6 +196,9 @@ class Case(models.Model):
     opened_at = models.DateTimeField(default=timezone.now)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_contact_at = models.DateTimeField(null=True, blank=True)
+    # The case plan's follow-up interval in days (None: no plan), kept here by casework's plan
+    # services so that counting follow-ups due reads the case row alone, without joining the plan.
+    follow_up_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         constraints = [
@@ -210,6 +213,21 @@ class Case(models.Model):
             models.Index(fields=["caseworker", "organization", "opened_at", "id"], name="clients_case_worker_org"),
             # The risk filter, counted from the index.
             models.Index(fields=["organization", "risk_level", "status"], name="clients_case_org_risk"),
+            # The caseload: every count per caseworker read from this index alone, in its order.
+            models.Index(
+                fields=[
+                    "organization",
+                    "caseworker",
+                    "status",
+                    "risk_level",
+                    "last_contact_at",
+                    "opened_at",
+                    "follow_up_days",
+                    "client",
+                    "id",
+                ],
+                name="clients_case_caseload",
+            ),
         ]
 
     def __str__(self):

@@ -52,6 +52,7 @@ def test_a_stub_keeps_milestones_only(personas):
     assert result.outcome == Outcome.STUB
     assert counts() == {"CaseNote": 0, "CasePlan": 0, "Goal": 0, "GoalProgress": 0, "Task": 0, "Milestone": 1}
     assert Milestone.objects.get().case_id == case.pk
+    assert Case.objects.get(pk=case.pk).follow_up_days is None  # the plan went: no follow-up either
 
 
 def test_a_client_erased_without_a_stub_leaves_nothing(personas):

@@ -36,6 +36,20 @@ def test_it_creates_one_plan_per_case_and_audits_field_names(personas, case):
         call(plan_services.plan_create, personas, case)
 
 
+def test_the_case_keeps_its_plans_follow_up_interval(personas, case):
+    from caseway.clients.models import Case
+
+    assert Case.objects.get(pk=case.pk).follow_up_days is None
+    call(plan_services.plan_create, personas, case, follow_up_days=7)
+    assert Case.objects.get(pk=case.pk).follow_up_days == 7
+    call(plan_services.plan_update, personas, case, follow_up_days=21)
+    assert Case.objects.get(pk=case.pk).follow_up_days == 21
+
+    other = our_case(personas, given_name="Dalia")
+    a_goal(personas, other)  # the first goal starts the plan with the default interval
+    assert Case.objects.get(pk=other.pk).follow_up_days == CasePlan.objects.get(case=other).follow_up_days == 14
+
+
 def test_it_refuses_a_follow_up_out_of_range(personas, case):
     for days in (0, 366, "7"):
         with pytest.raises(ValidationError):

@@ -49,7 +49,7 @@ def test_it_requests_approves_and_reopens_closures(personas, login_as, case):
     path = api("casework_closure_request", pk=case.pk)
     assert post(caseworker, path, {"reason": "goals_met"}).status_code == 400
     response = post(caseworker, path, {"reason": "goals_met", "confirmed": list(CONFIRMED)})
-    assert response.status_code == 200
+    assert response.status_code == 201
     assert response.json()["status"] == "pending"
 
     assert post(caseworker, api("casework_closure_approve", pk=case.pk)).status_code == 403
