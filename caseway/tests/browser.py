@@ -10,6 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from django.db import connections
 from django_otp.oath import totp
 
 from caseway.tests.personas import PASSWORD
@@ -44,6 +45,11 @@ def in_own_browser(walk):
                     browser.close()
         except BaseException as error:  # handed to the test's thread
             failures.append(error)
+        finally:
+            # The walk reads the database in this thread (sign_in's authenticator code): its
+            # connection is this thread's own, and would outlive the test and keep PostgreSQL from
+            # dropping the test database at the end ("being accessed by other users").
+            connections.close_all()
 
     thread = threading.Thread(target=run)
     thread.start()
