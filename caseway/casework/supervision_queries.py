@@ -196,7 +196,7 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
 # ---------------------------------------------------------------------------------------------
 # One caseworker's caseload
 
-ATTENTION_SHOWN = 100
+ATTENTION_SHOWN = 50  # a phone screen or two; the count says how many more
 TASKS_SHOWN = 50
 _RISK_RANK = {"imminent": 0, "high": 1}
 
