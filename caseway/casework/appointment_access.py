@@ -15,7 +15,7 @@ from caseway.orgs.permissions import Action
 
 
 def visible_appointments(membership):
-    return Appointment.objects.filter(of_visible_case(client_access.visible_cases(membership)))
+    return Appointment.objects.filter(of_visible_case(client_access.visible_cases_by_key(membership)))
 
 
 def get_appointment(membership, pk) -> Appointment:
@@ -34,7 +34,7 @@ def get_appointment_for_update(membership, pk) -> Appointment:
 
 
 def visible_payments(membership):
-    return SupportPayment.objects.filter(of_visible_case(client_access.visible_cases(membership)))
+    return SupportPayment.objects.filter(of_visible_case(client_access.visible_cases_by_key(membership)))
 
 
 def get_payment(membership, pk) -> SupportPayment:

@@ -74,7 +74,7 @@ def week_appointments(membership, monday: datetime.date, *, whole_organization=F
     """
     start, end = _local_midnight(monday), _local_midnight(monday + datetime.timedelta(days=7))
     rows = Appointment.objects.filter(
-        of_visible_case(client_access.visible_cases(membership)), starts_at__gte=start, starts_at__lt=end
+        of_visible_case(client_access.visible_cases_by_key(membership)), starts_at__gte=start, starts_at__lt=end
     )
     if not (whole_organization and membership.allows(Action.SUPERVISE_CASES)):
         rows = rows.filter(staff_id=membership.user_id)

@@ -202,12 +202,13 @@ def home(membership, *, now=None) -> Home:
     now = now or timezone.now()
     today = timezone.localdate(now)
     cases = client_access.visible_cases(membership)
-    overdue, due_today = _tasks(membership, cases, today)
+    by_key = client_access.visible_cases_by_key(membership)  # probed per task, per appointment
+    overdue, due_today = _tasks(membership, by_key, today)
     new, late, referrals = _referrals(membership, now)
     at_risk, returned, follow_ups = _my_cases(membership, cases, _local_midnight(today + datetime.timedelta(days=1)))
     return Home(
         today=today,
-        appointments=_appointments(membership, cases, today),
+        appointments=_appointments(membership, by_key, today),
         tasks_overdue=overdue,
         tasks_today=due_today,
         referrals_new=new,

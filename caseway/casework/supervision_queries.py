@@ -136,9 +136,10 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
     days = days or no_contact_days()
     today = timezone.localdate(now)
     cases = client_access.visible_cases(membership)
+    by_key = client_access.visible_cases_by_key(membership)  # probed per task, per plan
     per_worker = {values["caseworker_id"]: values for values in _case_counts(cases, now, days)}
     overdue = dict(
-        Task.objects.filter(of_visible_case(cases), done_at__isnull=True, due_on__lt=today)
+        Task.objects.filter(of_visible_case(by_key), done_at__isnull=True, due_on__lt=today)
         .order_by()
         .values("assignee_id")
         .annotate(count=Count("pk"))
@@ -165,7 +166,7 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
         _fill(rows[user_id] if user_id is not None else unassigned, values)
     for user_id, count in overdue.items():
         (rows[user_id] if user_id is not None else unassigned).tasks_overdue = count
-    for user_id, count in _plans_waiting(cases).items():
+    for user_id, count in _plans_waiting(by_key).items():
         (rows[user_id] if user_id is not None else unassigned).plans_waiting = count
     ordered = sorted(rows.values(), key=lambda row: (not row.is_member, str(row.user).lower()))
     totals = Row()
@@ -176,14 +177,14 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
         unassigned=unassigned,
         totals=totals,
         plans_waiting=list(
-            CasePlan.objects.filter(of_visible_case(cases), status=CasePlan.Status.SUBMITTED)
+            CasePlan.objects.filter(of_visible_case(by_key), status=CasePlan.Status.SUBMITTED)
             .select_related("submitted_by")
             .annotate(client_code=F("case__client__code"))
             .defer("decision_comment")
             .order_by("submitted_at", "pk")[:WAITING_SHOWN]
         ),
         closures_waiting=list(
-            ClosureRequest.objects.filter(of_visible_case(cases), status=ClosureRequest.Status.PENDING)
+            ClosureRequest.objects.filter(of_visible_case(by_key), status=ClosureRequest.Status.PENDING)
             .select_related("requested_by")
             .annotate(client_code=F("case__client__code"))
             .defer("decision_comment", "checklist")
@@ -258,7 +259,7 @@ def worker_caseload(membership, user, *, now=None, days=None) -> WorkerCaseload:
     open_cases = cases.exclude(status=CaseStatus.CLOSED).select_related(None)
     row.plans_waiting = open_cases.filter(plan__status=CasePlan.Status.SUBMITTED).count()
     tasks = Task.objects.filter(
-        of_visible_case(client_access.visible_cases(membership)),
+        of_visible_case(client_access.visible_cases_by_key(membership)),
         assignee=user,
         done_at__isnull=True,
         due_on__lt=timezone.localdate(now),

@@ -10,6 +10,7 @@ and someone who broke the glass with a reason. Not visible → ``Http404``, like
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.utils import timezone
@@ -43,6 +44,25 @@ def visible_cases(membership):
         .filter(organization_id=membership.organization_id)
         .exclude(client_id__in=erased)
     )
+
+
+def visible_cases_by_key(membership):
+    """``visible_cases`` phrased for probing one case at a time by primary key (``EXISTS (… WHERE
+    pk = the outer row's case)``): the same rows, the erased clients left out in the way each
+    database probes best.
+
+    PostgreSQL estimates visible_cases' uncorrelated ``NOT IN`` at half the rows and then hashes
+    the organization's 30,000 cases for every probing query (15 ms against 5 for a caseworker's
+    tasks); a correlated ``NOT EXISTS`` it checks per probed case. SQLite is the other way round
+    (the ``NOT IN`` list is built once; ``NOT EXISTS`` reads a client row per probe: 2 ms against
+    0.3), so it keeps ``visible_cases``.
+    """
+    if connection.vendor != "postgresql":
+        return visible_cases(membership)
+    if not _may_see_personal_data(membership):
+        return Case.objects.none()
+    erased = Client.objects.filter(pk=OuterRef("client_id"), erased_at__isnull=False)
+    return Case.objects.filter(organization_id=membership.organization_id).filter(~Exists(erased))
 
 
 def get_case_for_member(membership, pk) -> Case:

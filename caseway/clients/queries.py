@@ -349,7 +349,7 @@ def inbox_alerts(membership):
         # The case probed per alert (EXISTS), not ``case__in``: SQLite listed the organization's
         # case ids for every alert query (27 ms at 100,000 cases).
         CaseAlert.objects.filter(
-            Exists(access.visible_cases(membership).select_related(None).filter(pk=OuterRef("case_id")))
+            Exists(access.visible_cases_by_key(membership).select_related(None).filter(pk=OuterRef("case_id")))
         )
         .filter(mine, resolved_at__isnull=True)
         .select_related("case__client", "case__caseworker", "assigned_to")

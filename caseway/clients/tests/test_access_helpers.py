@@ -51,3 +51,18 @@ def test_contact_of_a_sensitive_case_is_for_its_team_and_break_glass_only(person
     )
     assert access.can_see_contact(outside, case)
     assert access.can_see_contact(outside, case, page=access.page_access(outside, [case]))
+
+
+@pytest.mark.django_db
+def test_the_cases_probed_by_key_are_exactly_the_visible_cases(personas):
+    from caseway.clients.models import Client
+
+    membership = personas.caseworker_a.memberships.get()
+    kept = a_case(membership)
+    erased = a_case(membership, given_name="Dalia")
+    Client.objects.filter(pk=erased.client_id).update(erased_at=timezone.now())
+    a_case(personas.caseworker_b.memberships.get(), given_name="Huda")  # another organization's
+
+    assert set(access.visible_cases_by_key(membership).values_list("pk", flat=True)) == {kept.pk}
+    assert set(access.visible_cases(membership).values_list("pk", flat=True)) == {kept.pk}
+    assert not access.visible_cases_by_key(personas.donor.memberships.get()).exists()
