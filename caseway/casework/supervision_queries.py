@@ -197,8 +197,8 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
 # ---------------------------------------------------------------------------------------------
 # One caseworker's caseload
 
-ATTENTION_SHOWN = 50  # a phone screen or two; the count says how many more
-TASKS_SHOWN = 50
+ATTENTION_SHOWN = 25  # a phone screen or two: rendering rows is most of the page's time; the count says the rest
+TASKS_SHOWN = 20
 _RISK_RANK = {"imminent": 0, "high": 1}
 
 
