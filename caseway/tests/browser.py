@@ -42,14 +42,15 @@ def in_own_browser(walk):
                 try:
                     results.append(walk(browser))
                 finally:
+                    # The walk reads the database (sign_in's authenticator code) on a connection of
+                    # its own, which would outlive the test and keep PostgreSQL from dropping the
+                    # test database at the end ("being accessed by other users"). Closed here,
+                    # inside the Playwright block: Django keeps connections per context, and
+                    # Playwright's greenlets give the walk another context than this function's.
+                    connections.close_all()
                     browser.close()
         except BaseException as error:  # handed to the test's thread
             failures.append(error)
-        finally:
-            # The walk reads the database in this thread (sign_in's authenticator code): its
-            # connection is this thread's own, and would outlive the test and keep PostgreSQL from
-            # dropping the test database at the end ("being accessed by other users").
-            connections.close_all()
 
     thread = threading.Thread(target=run)
     thread.start()
