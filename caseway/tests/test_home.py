@@ -91,6 +91,22 @@ def test_it_shows_a_caseworker_their_day_by_client_code(personas, login_as):
     assert "Call the training centre." not in html  # task titles are encrypted text: not here
 
 
+def test_it_counts_beyond_the_rows_it_shows(personas, login_as):
+    from caseway.casework import home as casework_home
+
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    for name in ("Rania", "Dalia", "Huda", "Zainab", "Lina", "Noor", "Samar"):
+        case = our_case(personas, given_name=name)
+        Case.objects.filter(pk=case.pk).update(risk_level=RiskLevel.HIGH)
+        a_task(personas, case, assignee=personas.caseworker_a, due_on=yesterday)
+
+    work = home(login_as(personas.caseworker_a)).context["work"]
+
+    assert (work.tasks_overdue.count, len(work.tasks_overdue.rows)) == (7, casework_home.SHOWN)
+    assert (work.risk_cases.count, len(work.risk_cases.rows)) == (7, casework_home.SHOWN)
+    assert (work.tasks_today.count, work.tasks_today.rows) == (0, [])
+
+
 def test_it_shows_only_the_members_own_items(personas, login_as):
     mine = our_case(personas)
     a_day(personas, mine)
