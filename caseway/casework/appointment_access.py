@@ -8,14 +8,13 @@ answers 404, as if it did not exist.
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from caseway.casework.expressions import of_visible_case
 from caseway.casework.models import Appointment, SupportPayment
 from caseway.clients import access as client_access
 from caseway.orgs.permissions import Action
 
 
 def visible_appointments(membership):
-    return Appointment.objects.filter(of_visible_case(client_access.visible_cases_by_key(membership)))
+    return Appointment.objects.filter(client_access.of_visible_case(membership))
 
 
 def get_appointment(membership, pk) -> Appointment:
@@ -34,7 +33,7 @@ def get_appointment_for_update(membership, pk) -> Appointment:
 
 
 def visible_payments(membership):
-    return SupportPayment.objects.filter(of_visible_case(client_access.visible_cases_by_key(membership)))
+    return SupportPayment.objects.filter(client_access.of_visible_case(membership))
 
 
 def get_payment(membership, pk) -> SupportPayment:

@@ -22,7 +22,6 @@ from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from caseway import audit
-from caseway.casework.expressions import of_visible_case
 from caseway.casework.models import Appointment, CalendarFeed
 from caseway.clients import access as client_access
 from caseway.clients.models import Client
@@ -74,7 +73,9 @@ def week_appointments(membership, monday: datetime.date, *, whole_organization=F
     """
     start, end = _local_midnight(monday), _local_midnight(monday + datetime.timedelta(days=7))
     rows = Appointment.objects.filter(
-        of_visible_case(client_access.visible_cases_by_key(membership)), starts_at__gte=start, starts_at__lt=end
+        client_access.of_visible_case(membership),
+        starts_at__gte=start,
+        starts_at__lt=end,
     )
     if not (whole_organization and membership.allows(Action.SUPERVISE_CASES)):
         rows = rows.filter(staff_id=membership.user_id)

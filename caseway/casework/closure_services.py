@@ -27,9 +27,10 @@ from django.utils.translation import gettext_lazy
 
 from caseway import audit
 from caseway.casework import access
+from caseway.casework.expressions import HIGH_RISK
 from caseway.casework.models import Appointment, CasePlan, ClosureRequest, SupportPayment, Task
 from caseway.casework.supervision_services import comment_text, require_supervisor
-from caseway.clients.models import CaseStatus, RiskLevel
+from caseway.clients.models import CaseStatus
 from caseway.orgs.permissions import Action
 from caseway.referrals import access as referral_access
 from caseway.referrals.models import Referral, Status
@@ -42,7 +43,6 @@ CLOSABLE = (CaseStatus.OPEN, CaseStatus.ACTIVE, CaseStatus.ON_HOLD)
 AWAITING_ANSWER = (Status.SENT, Status.VIEWED)
 # A transfer needs the receiver to have taken the client on.
 TRANSFER_STATUSES = (Status.ACCEPTED, Status.IN_SERVICE)
-HIGH_RISK = (RiskLevel.HIGH, RiskLevel.IMMINENT)
 NO_CLIENT_CONTACT = (Reason.DECEASED, Reason.LOST_CONTACT)
 # The client's answer to "may we contact you later?" (kept in the checklist, not an item).
 FOLLOW_UP_AGREED = "follow_up_agreed"

@@ -21,25 +21,20 @@ code only: no client row, name or encrypted text is read.
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import Case as Switch
 from django.db.models import (
     Count,
     F,
-    IntegerField,
     Q,
-    Value,
-    When,
-    Window,
 )
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import ngettext
 
-from caseway.casework.expressions import follow_up_due, follow_up_due_before, of_visible_case
+from caseway.casework.expressions import HIGH_RISK, first_with_total, follow_up_due, follow_up_due_before, risk_rank
 from caseway.casework.models import Appointment, CasePlan, Domain, Task
 from caseway.clients import access as client_access
 from caseway.clients import queries as client_queries
-from caseway.clients.models import CaseAlert, CaseStatus, RiskLevel
+from caseway.clients.models import CaseAlert, CaseStatus
 from caseway.orgs.permissions import Action
 from caseway.referrals import access as referral_access
 from caseway.referrals.models import Status as ReferralStatus
@@ -48,7 +43,6 @@ from caseway.referrals.transitions import AWAITING_ANSWER
 SHOWN = 5  # rows per list; the block's link leads to the rest
 APPOINTMENTS_SHOWN = 12  # a day's appointments are few: show them all up to this
 ALERT_KINDS = (CaseAlert.Kind.SUICIDE_RISK, CaseAlert.Kind.IMMINENT_RISK, CaseAlert.Kind.URGENT_HEALTH)
-HIGH_RISK = (RiskLevel.HIGH, RiskLevel.IMMINENT)
 GONE = (Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED)
 
 
@@ -91,22 +85,18 @@ def shows_work(membership) -> bool:
     return membership.allows(Action.VIEW_PERSONAL_DATA)
 
 
-def _counted(rows, shown=SHOWN) -> Block:
-    """The first ``shown`` of ``rows`` and how many there are, in one query (``COUNT(*) OVER ()``
-    is computed before the LIMIT): every query saved counts on PostgreSQL, where planning and the
-    round trip cost more than these small queries' execution."""
-    found = list(rows.annotate(total=Window(Count("pk")))[:shown])
-    return Block(found[0].total if found else 0, found)
+def _counted(rows) -> Block:
+    return Block(*reversed(first_with_total(rows, SHOWN)))
 
 
 def _local_midnight(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
-def _appointments(membership, cases, today) -> Block:
+def _appointments(membership, today) -> Block:
     start, end = _local_midnight(today), _local_midnight(today + datetime.timedelta(days=1))
     rows = list(
-        Appointment.objects.filter(of_visible_case(cases), staff_id=membership.user_id)
+        Appointment.objects.filter(client_access.of_visible_case(membership), staff_id=membership.user_id)
         .filter(starts_at__gte=start, starts_at__lt=end)
         .exclude(status__in=GONE)
         .annotate(client_code=F("case__client__code"))
@@ -129,9 +119,12 @@ def _appointments(membership, cases, today) -> Block:
     return Block(count=len(rows), rows=rows[:APPOINTMENTS_SHOWN])
 
 
-def _tasks(membership, cases, today) -> tuple[Block, Block]:
+def _tasks(membership, today) -> tuple[Block, Block]:
     mine = Task.objects.filter(
-        of_visible_case(cases), assignee_id=membership.user_id, done_at__isnull=True, due_on__lte=today
+        client_access.of_visible_case(membership),
+        assignee_id=membership.user_id,
+        done_at__isnull=True,
+        due_on__lte=today,
     )
     shown = mine.annotate(client_code=F("case__client__code"), domain=F("goal__domain")).only(
         "id", "case_id", "kind", "due_on"
@@ -182,14 +175,8 @@ def _my_cases(membership, cases, end_of_today) -> tuple[Block, Block, Block]:
     shown = mine.annotate(client_code=F("client__code")).only(
         "id", "risk_level", "urgent_health_need", "safety_plan_required", "last_contact_at", "opened_at"
     )
-    risk_rank = Switch(
-        When(risk_level=RiskLevel.IMMINENT, then=Value(0)),
-        When(risk_level=RiskLevel.HIGH, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
     return (
-        _counted(shown.filter(at_risk).alias(rank=risk_rank).order_by("rank", "pk")),
+        _counted(shown.filter(at_risk).alias(rank=risk_rank()).order_by("rank", "pk")),
         _counted(shown.filter(returned).annotate(decided_at=F("plan__decided_at")).order_by("plan__decided_at", "pk")),
         _counted(shown.filter(due).annotate(due_at=follow_up_due()).order_by("due_at", "pk")),
     )
@@ -200,13 +187,12 @@ def home(membership, *, now=None) -> Home:
     now = now or timezone.now()
     today = timezone.localdate(now)
     cases = client_access.visible_cases(membership)
-    by_key = client_access.visible_cases_by_key(membership)  # probed per task, per appointment
-    overdue, due_today = _tasks(membership, by_key, today)
+    overdue, due_today = _tasks(membership, today)
     new, late, referrals = _referrals(membership, now)
     at_risk, returned, follow_ups = _my_cases(membership, cases, _local_midnight(today + datetime.timedelta(days=1)))
     return Home(
         today=today,
-        appointments=_appointments(membership, by_key, today),
+        appointments=_appointments(membership, today),
         tasks_overdue=overdue,
         tasks_today=due_today,
         referrals_new=new,

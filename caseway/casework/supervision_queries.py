@@ -22,23 +22,26 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import (
-    Case as SqlCase,
-)
-from django.db.models import (
     Count,
     F,
     OuterRef,
     Q,
     Subquery,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import LessThan
 from django.utils import timezone
 
 from caseway.accounts.models import User
-from caseway.casework.expressions import follow_up_due, follow_up_due_before, last_contact, of_visible_case
+from caseway.casework.expressions import (
+    HIGH_RISK,
+    first_with_total,
+    follow_up_due,
+    follow_up_due_before,
+    last_contact,
+    risk_rank,
+)
 from caseway.casework.models import CasePlan, ClosureRequest, Task
 from caseway.casework.plan_services import ASSIGNABLE_ROLES
 from caseway.clients import access as client_access
@@ -97,12 +100,11 @@ def _case_counts(cases, now, days):
     return cases.exclude(status=CaseStatus.CLOSED).order_by().values("caseworker_id").annotate(**counts)
 
 
-def _plans_waiting(cases) -> dict:
-    """{caseworker id: plans waiting for approval} on ``cases`` not closed (few plans: by their index)."""
+def _plans_waiting(membership) -> dict:
+    """{caseworker id: plans waiting for approval} on open cases (few plans: read by their index)."""
     return dict(
-        CasePlan.objects.filter(
-            of_visible_case(cases.exclude(status=CaseStatus.CLOSED)), status=CasePlan.Status.SUBMITTED
-        )
+        CasePlan.objects.filter(client_access.of_visible_case(membership), status=CasePlan.Status.SUBMITTED)
+        .exclude(case__status=CaseStatus.CLOSED)
         .order_by()
         .values("case__caseworker_id")
         .annotate(count=Count("pk"))
@@ -136,10 +138,9 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
     days = days or no_contact_days()
     today = timezone.localdate(now)
     cases = client_access.visible_cases(membership)
-    by_key = client_access.visible_cases_by_key(membership)  # probed per task, per plan
     per_worker = {values["caseworker_id"]: values for values in _case_counts(cases, now, days)}
     overdue = dict(
-        Task.objects.filter(of_visible_case(by_key), done_at__isnull=True, due_on__lt=today)
+        Task.objects.filter(client_access.of_visible_case(membership), done_at__isnull=True, due_on__lt=today)
         .order_by()
         .values("assignee_id")
         .annotate(count=Count("pk"))
@@ -166,7 +167,7 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
         _fill(rows[user_id] if user_id is not None else unassigned, values)
     for user_id, count in overdue.items():
         (rows[user_id] if user_id is not None else unassigned).tasks_overdue = count
-    for user_id, count in _plans_waiting(by_key).items():
+    for user_id, count in _plans_waiting(membership).items():
         (rows[user_id] if user_id is not None else unassigned).plans_waiting = count
     ordered = sorted(rows.values(), key=lambda row: (not row.is_member, str(row.user).lower()))
     totals = Row()
@@ -177,14 +178,16 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
         unassigned=unassigned,
         totals=totals,
         plans_waiting=list(
-            CasePlan.objects.filter(of_visible_case(by_key), status=CasePlan.Status.SUBMITTED)
+            CasePlan.objects.filter(client_access.of_visible_case(membership), status=CasePlan.Status.SUBMITTED)
             .select_related("submitted_by")
             .annotate(client_code=F("case__client__code"))
             .defer("decision_comment")
             .order_by("submitted_at", "pk")[:WAITING_SHOWN]
         ),
         closures_waiting=list(
-            ClosureRequest.objects.filter(of_visible_case(by_key), status=ClosureRequest.Status.PENDING)
+            ClosureRequest.objects.filter(
+                client_access.of_visible_case(membership), status=ClosureRequest.Status.PENDING
+            )
             .select_related("requested_by")
             .annotate(client_code=F("case__client__code"))
             .defer("decision_comment", "checklist")
@@ -199,7 +202,6 @@ def caseload(membership, *, now=None, days=None) -> Caseload:
 
 ATTENTION_SHOWN = 25  # a phone screen or two: rendering rows is most of the page's time; the count says the rest
 TASKS_SHOWN = 20
-_RISK_RANK = {"imminent": 0, "high": 1}
 
 
 @dataclass
@@ -225,25 +227,24 @@ def _attention_cases(cases, now, days):
         .annotate(count=Count("pk"))
         .values("count")
     )
-    risk_rank = SqlCase(*(When(risk_level=level, then=Value(rank)) for level, rank in _RISK_RANK.items()), default=2)
     return (
         cases.exclude(status=CaseStatus.CLOSED)
         .select_related(None)
-        .select_related("client")
-        .only("pk", "status", "risk_level", "opened_at", "last_contact_at", "client__code")
+        .only("pk", "status", "risk_level", "opened_at", "last_contact_at")
         .annotate(
+            client_code=F("client__code"),
             contact=contact,
             follow_up_due=follow_up,
             late_tasks=Coalesce(Subquery(late_tasks), 0),
-            risk_rank=risk_rank,
+            rank=risk_rank(),
         )
         .filter(
-            Q(risk_level__in=list(_RISK_RANK))
+            Q(risk_level__in=HIGH_RISK)
             | Q(LessThan(contact, Value(now - datetime.timedelta(days=days))))
             | Q(follow_up_due_before(now))
             | Q(late_tasks__gt=0)
         )
-        .order_by("risk_rank", Coalesce(follow_up, contact), "pk")
+        .order_by("rank", Coalesce(follow_up, contact), "pk")
     )
 
 
@@ -259,25 +260,23 @@ def worker_caseload(membership, user, *, now=None, days=None) -> WorkerCaseload:
     open_cases = cases.exclude(status=CaseStatus.CLOSED).select_related(None)
     row.plans_waiting = open_cases.filter(plan__status=CasePlan.Status.SUBMITTED).count()
     tasks = Task.objects.filter(
-        of_visible_case(client_access.visible_cases_by_key(membership)),
+        client_access.of_visible_case(membership),
         assignee=user,
         done_at__isnull=True,
         due_on__lt=timezone.localdate(now),
     )
-    attention = _attention_cases(cases, now, days)
-    shown = list(attention[: ATTENTION_SHOWN + 1])
+    attention, attention_total = first_with_total(_attention_cases(cases, now, days), ATTENTION_SHOWN)
     no_contact_before = now - datetime.timedelta(days=days)
-    for case in shown:
+    for case in attention:
         case.no_contact = case.contact < no_contact_before
         case.follow_up_late = case.follow_up_due is not None and case.follow_up_due < now
-    overdue = list(
-        tasks.annotate(client_code=F("case__client__code")).defer("title").order_by("due_on", "pk")[: TASKS_SHOWN + 1]
+    overdue, row.tasks_overdue = first_with_total(
+        tasks.annotate(client_code=F("case__client__code")).defer("title").order_by("due_on", "pk"), TASKS_SHOWN
     )
-    row.tasks_overdue = len(overdue) if len(overdue) <= TASKS_SHOWN else tasks.count()
     return WorkerCaseload(
         row=row,
-        attention=shown[:ATTENTION_SHOWN],
-        attention_total=len(shown) if len(shown) <= ATTENTION_SHOWN else attention.count(),
-        tasks_overdue=overdue[:TASKS_SHOWN],
+        attention=attention,
+        attention_total=attention_total,
+        tasks_overdue=overdue,
         no_contact_days=days,
     )

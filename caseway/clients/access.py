@@ -65,6 +65,17 @@ def visible_cases_by_key(membership):
     return Case.objects.filter(organization_id=membership.organization_id).filter(~Exists(erased))
 
 
+def of_visible_case(membership):
+    """A filter keeping rows whose case (``case_id``) ``membership`` may see, probed per row by
+    primary key (``visible_cases_by_key``).
+
+    ``case__in=visible_cases(...)`` made SQLite list the organization's 30,000 case ids for every
+    query (27 ms each at 100,000 cases) and then look each one up; this reads the rows by their own
+    index (a person's tasks, the plans waiting) and probes each row's case.
+    """
+    return Exists(visible_cases_by_key(membership).select_related(None).filter(pk=OuterRef("case_id")))
+
+
 def get_case_for_member(membership, pk) -> Case:
     try:
         return visible_cases(membership).get(pk=pk)
