@@ -4,17 +4,16 @@ PostgreSQL, as for the referral escalations): each reminder is queued once and s
 import threading
 
 import pytest
-from django.db import connections
 
 from caseway.audit.models import AuditEvent
 from caseway.messaging import channels, reminders
 from caseway.messaging.models import Notification
 from caseway.messaging.tests.helpers import a_day, a_reminded_case, an_appointment_on
 from caseway.referrals.tests.test_referral_accept_concurrently import in_a_thread, production_like_database
+from caseway.tests.concurrency import at_once
 from caseway.tests.personas import build_personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
-WORKERS = 2
 
 
 class CountingBackend(channels.Backend):
@@ -27,27 +26,6 @@ class CountingBackend(channels.Backend):
         with self.lock:
             CountingBackend.sent.append(notification_id)
         return channels.Result(ok=True, code="counted")
-
-
-def run_at_once(job):
-    start = threading.Barrier(WORKERS)
-    results = []
-
-    def work():
-        try:
-            start.wait()
-            results.append(job().as_dict())
-        except Exception as error:  # reported by the assertions
-            results.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _stored():
@@ -66,8 +44,8 @@ def test_it_queues_and_sends_once_when_two_workers_run_at_the_same_moment(tmp_pa
         an_appointment_on(personas, a_reminded_case(personas), a_day(2, hour=15))
 
     with production_like_database(tmp_path):
-        queued = run_at_once(lambda: reminders.reminders_queue_run(now=a_day(1, hour=19)))
-        sent = run_at_once(lambda: reminders.notifications_send_run(now=a_day(2, hour=9)))
+        queued = at_once(lambda: reminders.reminders_queue_run(now=a_day(1, hour=19)).as_dict())
+        sent = at_once(lambda: reminders.notifications_send_run(now=a_day(2, hour=9)).as_dict())
         stored = in_a_thread(_stored)
 
     assert all(isinstance(result, dict) for result in queued + sent), (queued, sent)

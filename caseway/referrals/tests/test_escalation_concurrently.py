@@ -1,41 +1,17 @@
 """Two escalation workers at the same moment, on real connections of their own (SQLite file copy
 and PostgreSQL, as for simultaneous acceptances): each level is alerted once."""
 
-import threading
-
 import pytest
-from django.db import connections
 
 from caseway.audit.models import AuditEvent
 from caseway.referrals import escalation
 from caseway.referrals.models import ReferralAlert, ReferralEvent, Status
 from caseway.referrals.tests.helpers import a_referral
 from caseway.referrals.tests.test_referral_accept_concurrently import in_a_thread, production_like_database
+from caseway.tests.concurrency import at_once
 from caseway.tests.personas import build_personas
 
 pytestmark = pytest.mark.django_db(transaction=True)
-WORKERS = 2
-
-
-def run_at_once(now):
-    start = threading.Barrier(WORKERS)
-    results = []
-
-    def work():
-        try:
-            start.wait()
-            results.append(escalation.escalations_run(now=now).as_dict())
-        except Exception as error:  # reported by the assertions
-            results.append(repr(error))
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work) for _ in range(WORKERS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def _stored():
@@ -52,7 +28,7 @@ def test_it_alerts_once_when_two_workers_escalate_at_the_same_moment(tmp_path):
     now = max(referral.due_at for referral in referrals)
 
     with production_like_database(tmp_path):
-        results = run_at_once(now)
+        results = at_once(lambda: escalation.escalations_run(now=now).as_dict())
         stored = in_a_thread(_stored)
 
     assert all(isinstance(result, dict) for result in results), results
