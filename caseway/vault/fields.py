@@ -165,7 +165,10 @@ class EncryptedField(models.Field):
     def contribute_to_class(self, cls, name, private_only=False):
         super().contribute_to_class(cls, name, private_only=private_only)
         setattr(cls, self.name, EncryptedAttribute(self))
-        if not cls._meta.abstract:
+        # Migrations build their own copies of every model at each step (module "__fake__"); a
+        # receiver each, kept forever, cost seconds per migrate. Those copies only open what they
+        # load (open() falls back to the row's current binding), so they need no origin.
+        if not cls._meta.abstract and cls.__module__ != "__fake__":
             signals.post_init.connect(self._remember_origin, sender=cls, weak=False)
 
     def _remember_origin(self, sender, instance, **kwargs):
