@@ -47,7 +47,11 @@ def shell(request):
     membership = getattr(request, "membership", None)
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
-    context = {"site_name": settings.SITE_NAME, "active_membership": membership}
+    context = {
+        "site_name": settings.SITE_NAME,
+        "portal_site_name": settings.PORTAL_SITE_NAME,
+        "active_membership": membership,
+    }
     # Token callers (API error pages) have no second-factor state: treat them as unverified.
     if signed_in and getattr(user, "is_verified", lambda: False)():
         context["nav"] = _navigation(request, membership)

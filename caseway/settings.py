@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "caseway.referrals",
     "caseway.casework",
     "caseway.messaging",
+    "caseway.portal",
     "caseway.api",
     "caseway",
 ]
@@ -112,6 +113,7 @@ MIDDLEWARE = [
     "caseway.accounts.middleware.SessionLifetimeMiddleware",
     "caseway.accounts.middleware.SecondFactorRequiredMiddleware",
     "caseway.orgs.middleware.ActiveMembershipMiddleware",
+    "caseway.portal.middleware.PortalSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "caseway.middleware.NoStoreForAuthenticatedMiddleware",
@@ -374,6 +376,13 @@ API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)
 
 # Shell
 SITE_NAME = env_str("CASEWAY_SITE_NAME", "Caseway")
+# The portal shows only neutral words: someone else may look at the client's phone.
+PORTAL_SITE_NAME = env_str("CASEWAY_PORTAL_SITE_NAME", "Community services")
+PORTAL_INVITATION_DAYS = env_int("CASEWAY_PORTAL_INVITATION_DAYS", 7)
+PORTAL_MAX_ATTEMPTS = env_int("CASEWAY_PORTAL_MAX_ATTEMPTS", 5)
+PORTAL_LOCKOUT_MINUTES = env_int("CASEWAY_PORTAL_LOCKOUT_MINUTES", 15)
+PORTAL_IDLE_MINUTES = env_int("CASEWAY_PORTAL_IDLE_MINUTES", 15)
+PORTAL_SHARED_IDLE_MINUTES = env_int("CASEWAY_PORTAL_SHARED_IDLE_MINUTES", 5)
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 
 if TEST_MODE:

@@ -21,6 +21,8 @@ urlpatterns = [
     path("referrals/", include("caseway.referrals.urls")),
     path("s/", include("caseway.referrals.external_urls")),
     path("cases/", include("caseway.casework.urls")),
+    path("cases/", include("caseway.portal.staff_urls")),
+    path("portal/", include("caseway.portal.urls")),
     path("api/v1/", include("caseway.api.urls")),
 ]
 

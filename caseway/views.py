@@ -49,6 +49,7 @@ def quick_exit(request):
     """Ends the session and leaves for a neutral site; the page's script replaces the history entry."""
     if request.user.is_authenticated:
         logout(request)
+    request.session.flush()  # a portal session too: Back must not bring its pages again
     response = HttpResponseRedirect(settings.QUICK_EXIT_URL)
     # Cookies too: a language or CSRF cookie left on a shared phone is a trace of the visit.
     response["Clear-Site-Data"] = '"cache", "cookies", "storage"'

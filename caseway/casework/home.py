@@ -42,7 +42,12 @@ from caseway.referrals.transitions import AWAITING_ANSWER
 
 SHOWN = 5  # rows per list; the block's link leads to the rest
 APPOINTMENTS_SHOWN = 12  # a day's appointments are few: show them all up to this
-ALERT_KINDS = (CaseAlert.Kind.SUICIDE_RISK, CaseAlert.Kind.IMMINENT_RISK, CaseAlert.Kind.URGENT_HEALTH)
+ALERT_KINDS = (
+    CaseAlert.Kind.SUICIDE_RISK,
+    CaseAlert.Kind.IMMINENT_RISK,
+    CaseAlert.Kind.URGENT_HEALTH,
+    CaseAlert.Kind.PORTAL_LOCKED,  # someone else may have the client's phone
+)
 GONE = (Appointment.Status.CANCELLED, Appointment.Status.RESCHEDULED)
 
 

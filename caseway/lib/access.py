@@ -5,7 +5,9 @@ Each view carries exactly one access class, which the access-matrix test reads:
 - ``public``: anyone, signed in or not (login page, health check);
 - ``authenticated``: any signed-in staff member who has passed the second factor;
 - ``role``: additionally needs an action from the role table of the active membership;
-- ``object``: reaches a protected row through an ``access.py`` helper (other organization → 404).
+- ``object``: reaches a protected row through an ``access.py`` helper (other organization → 404);
+- ``portal``: a client signed in on the portal (``request.portal_account``, set by the portal's
+  middleware); anyone else is sent to the portal's own sign-in page. Staff sign-in opens nothing there.
 
 The checks read ``request.user`` and ``request.membership`` only (set by middleware), so this
 floor-0 module imports no Caseway app.
@@ -15,12 +17,14 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 PUBLIC = "public"
 AUTHENTICATED = "authenticated"
 ROLE = "role"
 OBJECT = "object"
-ACCESS_CLASSES = (PUBLIC, AUTHENTICATED, ROLE, OBJECT)
+PORTAL = "portal"
+ACCESS_CLASSES = (PUBLIC, AUTHENTICATED, ROLE, OBJECT, PORTAL)
 
 
 def _mark(view, access_class, action=None):
@@ -82,6 +86,18 @@ def object_scoped(action=None):
         return _mark(inner, OBJECT, action)
 
     return decorator
+
+
+def portal_client(view):
+    """A client signed in on the portal; the view reaches their rows through ``request.portal_account``."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if getattr(request, "portal_account", None) is None:
+            return redirect("portal:login")
+        return view(request, *args, **kwargs)
+
+    return _mark(wrapper, PORTAL)
 
 
 def access_class_of(callback):

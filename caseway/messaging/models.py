@@ -1,4 +1,12 @@
-"""The notification outbox: one row per message to send, by one channel, to one person.
+"""Conversations and the notification outbox.
+
+**Threads and messages.** A client thread is the conversation between a client (on the portal) and
+the organization working their case: one per case, encrypted under the client's data key, so
+erasing the client (crypto-shredding) makes every message unreadable. Who reads it is decided by
+``access.py``: the case's team on the staff side, the client's portal account on the other. Each
+message records who read it and when (read receipts).
+
+**The notification outbox**: one row per message to send, by one channel, to one person.
 
 A row's destination (phone number, email address) and text are encrypted under the recipient
 client's data key, so erasing the client (crypto-shredding) makes any copy unreadable; they are
@@ -15,7 +23,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from caseway.clients.models import Client
+from caseway.clients.models import Case, Client
+from caseway.orgs.models import Organization
 from caseway.vault.fields import EncryptedTextField
 
 
@@ -75,3 +84,84 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.purpose} {self.channel} {self.status}"
+
+
+class Thread(models.Model):
+    """A conversation. For now the client thread of a case (``Kind.CLIENT``); interagency threads
+    on a referral or a case come next (issue 7), hence the kind."""
+
+    class Kind(models.TextChoices):
+        CLIENT = "client", _("With the client")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CLIENT)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    last_message_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case"], condition=Q(kind="client"), name="messaging_one_client_thread"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} thread on {self.case_id}"
+
+
+class Message(models.Model):
+    """One message of a thread, encrypted under the thread's key. Messages are never edited."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="messages")
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    body = EncryptedTextField(key_field="data_key")
+    # Written by the client (on the portal), or by a member of staff for their organization.
+    from_client = models.BooleanField(default=False)
+    sender = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    sender_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["thread", "sent_at", "pk"]
+        indexes = [models.Index(fields=["thread", "sent_at"], name="messaging_message_thread")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(from_client=True, sender__isnull=True, sender_organization__isnull=True)
+                | Q(from_client=False, sender_organization__isnull=False),
+                name="messaging_message_one_side",
+            ),
+        ]
+
+    def __str__(self):
+        return f"message {self.pk} in {self.thread_id}"
+
+
+class MessageRead(models.Model):
+    """A read receipt: who read a message (a member of staff, or the client) and when."""
+
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="reads")
+    reader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    by_client = models.BooleanField(default=False)
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["message", "reader"], name="messaging_read_once_by_staff"),
+            models.UniqueConstraint(
+                fields=["message"], condition=Q(by_client=True), name="messaging_read_once_by_client"
+            ),
+            models.CheckConstraint(
+                condition=Q(by_client=True, reader__isnull=True) | Q(by_client=False, reader__isnull=False),
+                name="messaging_read_one_reader",
+            ),
+        ]
+
+    def __str__(self):
+        return f"read {self.message_id}"

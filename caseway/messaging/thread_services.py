@@ -1,0 +1,161 @@
+"""Client threads: the case team and the client write to each other; each side's reading is recorded.
+
+- Staff write as their organization, on a case they may open (``access``), with personal-data
+  rights (``clients.view_personal_data``); the client writes from the portal on their account's case.
+- Bodies are encrypted under the client's data key: erasing the client makes them unreadable.
+- Opening a thread is a read of sensitive data (audited, field names only) and marks the other
+  side's messages read: the read receipt each side sees.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caseway import audit
+from caseway.casework.plan_services import require
+from caseway.messaging import access
+from caseway.messaging.models import Message, MessageRead, Thread
+
+BODY_MAX_LENGTH = 4000
+CLIENT_LABEL = "portal:client"
+
+
+def _body(text) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"body": _("Write your message.")})
+    if len(text) > BODY_MAX_LENGTH:
+        raise ValidationError({"body": _("Keep the message under %(count)d characters.") % {"count": BODY_MAX_LENGTH}})
+    return text
+
+
+def _thread_for_update(case) -> Thread:
+    """The case's client thread, created on first use, locked (both sides may write at once)."""
+    thread = Thread.objects.select_for_update().filter(case=case, kind=Thread.Kind.CLIENT).first()
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            Thread.objects.create(case=case, kind=Thread.Kind.CLIENT, data_key_id=case.client.data_key_id)
+    except IntegrityError:
+        pass  # created by the other side meanwhile
+    return Thread.objects.select_for_update().get(case=case, kind=Thread.Kind.CLIENT)
+
+
+def _with_receipts(messages) -> list[Message]:
+    """The messages, oldest first, each with ``read_by_other``: read by the other side (the client
+    for the team's messages, anyone of the team for the client's), before this reading."""
+    messages = list(messages.prefetch_related("reads").order_by("sent_at", "pk"))
+    for message in messages:
+        reads = message.reads.all()
+        if message.from_client:
+            message.read_by_other = any(not read.by_client for read in reads)
+        else:
+            message.read_by_other = any(read.by_client for read in reads)
+    return messages
+
+
+def _append(thread, **fields) -> Message:
+    message = Message.objects.create(thread=thread, data_key_id=thread.data_key_id, **fields)
+    thread.last_message_at = message.sent_at
+    thread.save(update_fields=["last_message_at"])
+    return message
+
+
+def message_to_client(*, actor, membership, case, body, request=None) -> Message:
+    """A message from the case team to the client (read on the portal)."""
+    require(membership)
+    body = _body(body)
+    with transaction.atomic():
+        case = access.get_case_for_messages(membership, case.pk)
+        if case.client.erased_at is not None:
+            raise ValidationError(_("This client's record was erased."))
+        thread = _thread_for_update(case)
+        message = _append(thread, body=body, sender=actor, sender_organization_id=membership.organization_id)
+        audit.record(
+            actor,
+            "messaging.message_sent",
+            message,
+            fields=["body"],
+            organization=membership.organization_id,
+            request=request,
+        )
+    return message
+
+
+def message_from_client(*, account, body) -> Message:
+    """A message from the client on the portal to their case team."""
+    body = _body(body)
+    with transaction.atomic():
+        thread = _thread_for_update(account.case)
+        message = _append(thread, body=body, from_client=True)
+        audit.record(
+            None,
+            "messaging.message_sent",
+            message,
+            fields=["body"],
+            organization=account.case.organization_id,
+            actor_label=CLIENT_LABEL,
+        )
+    return message
+
+
+def thread_read_by_staff(*, actor, membership, case, request=None) -> list[Message]:
+    """The case's client thread, oldest first, for the case team; the client's messages marked read."""
+    require(membership)
+    case = access.get_case_for_messages(membership, case.pk)
+    thread = access.client_thread_of(case)
+    if thread is None:
+        return []
+    messages = _with_receipts(thread.messages.select_related("sender", "sender_organization"))
+    unread = [
+        message
+        for message in messages
+        if message.from_client and not any(r.reader_id == actor.pk for r in message.reads.all())
+    ]
+    now = timezone.now()
+    with transaction.atomic():
+        MessageRead.objects.bulk_create(
+            [MessageRead(message=message, reader=actor, read_at=now) for message in unread], ignore_conflicts=True
+        )
+        audit.record(
+            actor,
+            "messaging.thread_read",
+            thread,
+            fields=["body"],
+            organization=membership.organization_id,
+            request=request,
+        )
+    return messages
+
+
+def thread_read_by_client(*, account) -> list[Message]:
+    """The client's thread, oldest first; the team's messages marked read by the client."""
+    thread = access.client_thread_of(account.case)
+    if thread is None:
+        return []
+    messages = _with_receipts(thread.messages.all())
+    unread = [m for m in messages if not m.from_client and not m.read_by_other]
+    now = timezone.now()
+    with transaction.atomic():
+        MessageRead.objects.bulk_create(
+            [MessageRead(message=message, by_client=True, read_at=now) for message in unread], ignore_conflicts=True
+        )
+        audit.record(
+            None,
+            "messaging.thread_read",
+            thread,
+            fields=["body"],
+            organization=account.case.organization_id,
+            actor_label=CLIENT_LABEL,
+        )
+    return messages
+
+
+def unread_for_client(account) -> int:
+    return (
+        Message.objects.filter(thread__case=account.case, thread__kind=Thread.Kind.CLIENT, from_client=False)
+        .exclude(reads__by_client=True)
+        .count()
+    )

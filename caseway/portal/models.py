@@ -1,0 +1,92 @@
+"""Portal accounts: a client's own way in, only with their consent, never with their name.
+
+A client signs in with a **number** (printed on the invitation slip, eight digits) and a **PIN**
+they chose (at least six digits, common PINs refused), stored as an Argon2 hash. The first PIN is
+set with a one-time **invitation code** a member of the case team gives in person; a new
+invitation resets a forgotten PIN and unlocks a locked account. Nothing here holds a name.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseway.clients.models import Case, Client
+
+
+class PortalAccount(models.Model):
+    class Status(models.TextChoices):
+        INVITED = "invited", _("Invited: no PIN yet")
+        ACTIVE = "active", _("Active")
+        LOCKED = "locked", _("Locked by the client")
+        CLOSED = "closed", _("Closed by the case team")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="+")
+    # The case whose team invited the client: what the portal shows, and who is alerted.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    number = models.CharField(max_length=8, unique=True)
+    pin_hash = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
+    failed_attempts = models.PositiveSmallIntegerField(default=0)
+    lockouts = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    # Changed when the account is locked or its PIN reset: every open session ends.
+    generation = models.CharField(max_length=32, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    locked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"portal account {self.pk} ({self.status})"
+
+
+class PortalInvitation(models.Model):
+    """A one-time code to set the PIN; only its keyed digest is stored."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="invitations")
+    digest = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["account"], name="portal_invitation_open", condition=Q(used_at=None, withdrawn_at=None)
+            )
+        ]
+
+    def __str__(self):
+        return f"invitation {self.pk}"
+
+
+class PortalSignIn(models.Model):
+    """One attempt to sign in, or a lock: what the client sees as their sign-in history."""
+
+    class Outcome(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        WRONG_PIN = "wrong_pin", _("Wrong PIN")
+        REFUSED_LOCKED = "refused_locked", _("Refused: account locked")
+        PIN_SET = "pin_set", _("PIN chosen")
+        LOCKED_BY_CLIENT = "locked_by_client", _("Locked by you")
+
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="sign_ins")
+    at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(max_length=16, choices=Outcome.choices)
+    # A coarse description of the device ("Phone", "Computer"), never an address or a fingerprint.
+    device = models.CharField(max_length=12, blank=True)
+    shared_device = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["account", "-at", "-pk"]
+        indexes = [models.Index(fields=["account", "-at"], name="portal_signin_recent")]
+
+    def __str__(self):
+        return f"{self.outcome} at {self.at:%Y-%m-%d %H:%M}"

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from caseway.portal import staff_views
+
+app_name = "portal_staff"
+
+urlpatterns = [
+    path("<uuid:case_pk>/portal/", staff_views.case_portal, name="case_portal"),
+    path("<uuid:case_pk>/portal/invite/", staff_views.case_portal_invite, name="case_portal_invite"),
+]

@@ -1,0 +1,80 @@
+"""The case team's side of the portal, on one page per case: the client's account (invite, see
+whether it is active or locked) and the messages with the client.
+
+Thin: the case through ``messaging.access`` (another organization: 404; a role without personal
+data: 403), writes through ``services`` and ``messaging.thread_services``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from caseway.lib.access import object_scoped
+from caseway.lib.forms import add_service_errors
+from caseway.messaging import access as messaging_access
+from caseway.messaging import thread_services
+from caseway.orgs.permissions import Action
+from caseway.portal import services
+from caseway.portal.forms import MessageForm
+from caseway.portal.models import PortalSignIn
+
+
+def _page(request, case, form, *, error=None, status=200):
+    account = services.account_of_case(case)
+    last_sign_in = None
+    if account is not None:
+        last_sign_in = account.sign_ins.filter(outcome=PortalSignIn.Outcome.SIGNED_IN).first()
+    shown = thread_services.thread_read_by_staff(
+        actor=request.user, membership=request.membership, case=case, request=request
+    )
+    context = {
+        "case": case,
+        "account": account,
+        "other_case": account is not None and account.case_id != case.pk,
+        "last_sign_in": last_sign_in,
+        "shown": shown,
+        "form": form,
+        "error": error,
+    }
+    return render(request, "portal/staff/case_portal.html", context, status=status)
+
+
+@object_scoped(Action.VIEW_PERSONAL_DATA)
+def case_portal(request, case_pk):
+    case = messaging_access.get_case_for_messages(request.membership, case_pk)
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            try:
+                thread_services.message_to_client(
+                    actor=request.user,
+                    membership=request.membership,
+                    case=case,
+                    body=form.cleaned_data["body"],
+                    request=request,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(f"{request.path}#last")
+        return _page(request, case, form, status=400)
+    return _page(request, case, MessageForm())
+
+
+@require_POST
+@object_scoped(Action.VIEW_PERSONAL_DATA)
+def case_portal_invite(request, case_pk):
+    case = messaging_access.get_case_for_messages(request.membership, case_pk)
+    try:
+        invitation = services.invitation_create(
+            actor=request.user, membership=request.membership, case=case, request=request
+        )
+    except ValidationError as error:
+        return _page(request, case, MessageForm(), error=" ".join(error.messages), status=400)
+    # Shown once: only the code's digest is kept. The page is never cached (middleware).
+    return render(
+        request,
+        "portal/staff/invitation.html",
+        {"case": case, "invitation": invitation, "invitation_days": settings.PORTAL_INVITATION_DAYS},
+    )

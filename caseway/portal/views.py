@@ -1,0 +1,152 @@
+"""The portal's pages: thin, each through ``services`` / ``messaging.thread_services``.
+
+Every page works without JavaScript, shows only neutral words in its title and address, and is
+never cached (middleware). A signed-in client reaches only their own rows, through
+``request.portal_account``.
+"""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from caseway.lib.access import portal_client, public
+from caseway.lib.forms import add_service_errors
+from caseway.messaging import thread_services
+from caseway.portal import services, session
+from caseway.portal.forms import MessageForm, SignInForm, StartForm
+from caseway.portal.models import PortalSignIn
+
+NUMBER_COOKIE_DAYS = 90
+HISTORY_SHOWN = 20
+
+
+def _remember_number(response, request, account, shared_device):
+    if shared_device:
+        response.delete_cookie(session.NUMBER_COOKIE, path="/portal/")
+    else:
+        response.set_cookie(
+            session.NUMBER_COOKIE,
+            account.number,
+            max_age=NUMBER_COOKIE_DAYS * 86400,
+            path="/portal/",
+            secure=settings.SESSION_COOKIE_SECURE,
+            httponly=True,
+            samesite="Strict",
+        )
+    return response
+
+
+@public
+def sign_in(request):
+    if getattr(request, "portal_account", None) is not None:
+        return redirect("portal:home")
+    expired = request.session.pop(session.EXPIRED, False)
+    if request.method == "POST":
+        form = SignInForm(request.POST)
+        if form.is_valid():
+            shared = form.cleaned_data["shared_device"]
+            try:
+                account = services.sign_in(
+                    number=form.cleaned_data["number"],
+                    pin=form.cleaned_data["pin"],
+                    device=session.device_of(request),
+                    shared_device=shared,
+                )
+            except services.SignInRefused as refusal:
+                form.add_error(None, refusal.message)
+            else:
+                session.start(request, account, shared_device=shared)
+                return _remember_number(redirect("portal:home"), request, account, shared)
+    else:
+        remembered = request.COOKIES.get(session.NUMBER_COOKIE, "")
+        form = SignInForm(initial={"number": services.format_number(remembered) if remembered.isdigit() else ""})
+    return render(request, "portal/sign_in.html", {"form": form, "expired": expired})
+
+
+@public
+def start(request):
+    """First visit (or a new code): the invitation code, then the PIN the client chooses."""
+    if request.method == "POST":
+        form = StartForm(request.POST)
+        if form.is_valid():
+            shared = form.cleaned_data["shared_device"]
+            try:
+                account = services.invitation_redeem(
+                    code=form.cleaned_data["code"],
+                    pin=form.cleaned_data["pin"],
+                    pin_again=form.cleaned_data["pin_again"],
+                    device=session.device_of(request),
+                    shared_device=shared,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                session.start(request, account, shared_device=shared)
+                return _remember_number(redirect("portal:welcome"), request, account, shared)
+    else:
+        form = StartForm()
+    return render(request, "portal/start.html", {"form": form})
+
+
+@portal_client
+def welcome(request):
+    return render(request, "portal/welcome.html", {"number": services.format_number(request.portal_account.number)})
+
+
+@portal_client
+def home(request):
+    unread = thread_services.unread_for_client(request.portal_account)
+    return render(request, "portal/home.html", {"unread": unread})
+
+
+@portal_client
+def messages(request):
+    account = request.portal_account
+    if request.method == "POST":
+        form = MessageForm(request.POST)
+        if form.is_valid():
+            try:
+                thread_services.message_from_client(account=account, body=form.cleaned_data["body"])
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect(f"{request.path}?sent=1#last")
+    else:
+        form = MessageForm()
+    shown = thread_services.thread_read_by_client(account=account)
+    return render(
+        request,
+        "portal/messages.html",
+        {"form": form, "shown": shown, "sent": request.GET.get("sent") == "1"},
+    )
+
+
+@portal_client
+def safety(request):
+    history = PortalSignIn.objects.filter(account=request.portal_account)[:HISTORY_SHOWN]
+    return render(
+        request, "portal/safety.html", {"history": history, "shared_device": session.is_shared_device(request)}
+    )
+
+
+@require_POST
+@portal_client
+def lock(request):
+    services.account_lock(account=request.portal_account)
+    session.end(request)
+    response = render(request, "portal/locked.html")
+    response.delete_cookie(session.NUMBER_COOKIE, path="/portal/")
+    return response
+
+
+@require_POST
+@public
+def sign_out(request):
+    shared = session.is_shared_device(request)
+    session.end(request)
+    response = redirect("portal:login")
+    if shared:
+        response.delete_cookie(session.NUMBER_COOKIE, path="/portal/")
+        response["Clear-Site-Data"] = '"cache", "storage"'
+    return response
