@@ -6,7 +6,6 @@ and the common keypad patterns. Guessing is also slowed by the lockout (services
 """
 
 import itertools
-
 import unicodedata
 
 from django.core.exceptions import ValidationError

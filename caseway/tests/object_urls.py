@@ -17,6 +17,7 @@ from caseway.clients.tests import (
 from caseway.directory.tests.factories import LocationFactory, ServiceFactory
 from caseway.orgs import services as org_services
 from caseway.orgs.tests import object_urls_agreements
+from caseway.portal.tests import object_urls_portal
 from caseway.referrals.tests import object_urls_external, object_urls_matching, object_urls_referrals
 
 
@@ -80,5 +81,6 @@ for _area in (
     object_urls_casework,
     object_urls_appointments,
     object_urls_supervision,
+    object_urls_portal,
 ):
     OBJECT_URLS.update(_area.OBJECT_URLS)

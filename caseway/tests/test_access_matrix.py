@@ -2,6 +2,7 @@
 
 - public: reachable without signing in;
 - authenticated / role / object: anonymous visitors are sent to sign in (API: 401);
+- portal: anonymous visitors, and signed-in staff, are sent to the portal's own sign-in page;
 - role: every persona whose role lacks the action gets 403;
 - object: a persona of another organization with the same role gets 404, like a missing object.
 
@@ -12,7 +13,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from caseway.lib.access import ACCESS_CLASSES, AUTHENTICATED, OBJECT, PUBLIC, ROLE
+from caseway.lib.access import ACCESS_CLASSES, AUTHENTICATED, OBJECT, PORTAL, PUBLIC, ROLE
 from caseway.tests.object_urls import OBJECT_URLS
 from caseway.tests.personas import login
 from caseway.tests.urls_inventory import all_routes
@@ -62,6 +63,18 @@ def test_it_sends_anonymous_visitors_to_sign_in(client, route):
     else:
         assert response.status_code == 302, route.route
         assert response["Location"].startswith(reverse(settings.LOGIN_URL)), route.route
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", [r for r in ROUTES if r.access_class == PORTAL], ids=lambda r: r.name)
+def test_it_sends_everyone_but_a_portal_client_to_the_portal_sign_in(client, personas, route):
+    for user in (None, personas.caseworker_a, personas.supervisor_a):
+        client.logout()
+        if user is not None:
+            login(client, user)
+        response = _request(client, route.placeholder_path())
+        assert response.status_code == 302, (route.route, user)
+        assert response["Location"] == reverse("portal:login"), (route.route, user)
 
 
 def _personas_without(personas, action):

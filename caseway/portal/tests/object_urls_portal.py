@@ -1,0 +1,20 @@
+"""Object-scoped URLs of the case team's portal page (see caseway/tests/object_urls.py)."""
+
+from caseway.portal.tests.helpers import a_portal_case
+
+
+def _object_case(*args, **kwargs):
+    from caseway.tests.object_urls import ObjectCase  # here: that module imports this one
+
+    return ObjectCase(*args, **kwargs)
+
+
+def _case(personas, *, method="get", data=None):
+    case = a_portal_case(personas)
+    return _object_case(personas.caseworker_a, personas.outsider, {"case_pk": case.pk}, method=method, data=data or {})
+
+
+OBJECT_URLS = {
+    "portal_staff:case_portal": _case,
+    "portal_staff:case_portal_invite": lambda personas: _case(personas, method="post"),
+}
