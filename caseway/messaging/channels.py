@@ -48,10 +48,10 @@ class ConsoleSmsBackend(Backend):
 
 
 class DjangoEmailBackend(Backend):
-    """Email through Django's configured mailer; the subject is the neutral site name only."""
+    """Email through Django's configured mailer; the subject is the portal's neutral name only."""
 
     def send(self, *, notification_id, destination, text) -> Result:
-        send_mail(subject=settings.SITE_NAME, message=text, from_email=None, recipient_list=[destination])
+        send_mail(subject=settings.PORTAL_SITE_NAME, message=text, from_email=None, recipient_list=[destination])
         logger.info("messaging.email_handed_to_mailer notification=%s", notification_id)
         return Result(ok=True, code=EMAIL_HANDED_TO_MAILER)
 

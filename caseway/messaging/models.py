@@ -43,6 +43,7 @@ class Notification(models.Model):
 
     class Purpose(models.TextChoices):
         APPOINTMENT_REMINDER = "appointment_reminder", _("Appointment reminder")
+        NEW_MESSAGE = "new_message", _("New message on the portal")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # The recipient: a client, or (later: issue 7) a member of staff.

@@ -103,7 +103,7 @@ def destination(client, channel) -> str:
     return (getattr(client, "email", None) or "").strip()
 
 
-def _channel_and_destination(client, answer) -> tuple[str, str]:
+def channel_and_destination(client, answer) -> tuple[str, str]:
     for channel in WRITTEN_CHANNELS:
         if channel in answer.contact_methods and (address := destination(client, channel)):
             return channel, address
@@ -163,7 +163,7 @@ def queue_one(pk, *, now, hours=None) -> Notification | None:
             client=client, data_key_id=client.data_key_id, purpose=PURPOSE, object_id=appointment.pk, created_at=now
         )
         answer, code = contact_answer(client, now)
-        channel, address = _channel_and_destination(client, answer) if answer else ("", "")
+        channel, address = channel_and_destination(client, answer) if answer else ("", "")
         rule = safe_times.parse(answer.safe_times) if answer and channel else None
         window = safe_times.next_window(rule, now, _latest_send(appointment)) if rule else None
         if answer and not channel:
@@ -202,16 +202,36 @@ def _close(notification, status, code, *, now):
     )
 
 
-def _stop_reason(notification, appointment, now) -> tuple[str, str] | None:
-    """Why the row must not go now, as (status, code); None if it still may."""
+@dataclass(frozen=True)
+class Subject:
+    """What a row is about, as the sender needs it: whose organization, until when, or why not."""
+
+    organization_id: int | None
+    latest: datetime.datetime | None  # nothing is sent at or after this
+    stop: tuple[str, str] | None = None  # (status, code) when the subject itself says stop
+
+
+def _appointment_subject(notification) -> Subject:
+    appointment = Appointment.objects.filter(pk=notification.object_id).select_related("case").first()
     if appointment is None:
-        return Status.CANCELLED, Code.APPOINTMENT_GONE
+        return Subject(None, None, (Status.CANCELLED, Code.APPOINTMENT_GONE))
     if appointment.status != Appointment.Status.SCHEDULED:
-        return Status.CANCELLED, Code.APPOINTMENT_NOT_SCHEDULED
+        return Subject(appointment.case.organization_id, None, (Status.CANCELLED, Code.APPOINTMENT_NOT_SCHEDULED))
+    return Subject(appointment.case.organization_id, _latest_send(appointment))
+
+
+# Each purpose says what its rows are about (``notices.py`` registers the new-message notices).
+SUBJECTS = {PURPOSE: _appointment_subject}
+
+
+def _stop_reason(notification, subject, now) -> tuple[str, str] | None:
+    """Why the row must not go now, as (status, code); None if it still may."""
+    if subject.stop is not None:
+        return subject.stop
     client = notification.client
     if client is None or client.is_erased:
         return Status.CANCELLED, Code.CLIENT_ERASED
-    if now >= _latest_send(appointment):
+    if now >= subject.latest:
         return Status.CANCELLED, Code.TOO_LATE
     answer, code = contact_answer(client, now)
     if answer is None:
@@ -234,15 +254,15 @@ def send_one(pk, *, now) -> str | None:
         )
         if notification is None:
             return None
-        appointment = Appointment.objects.filter(pk=notification.object_id).select_related("case").first()
-        organization_id = appointment.case.organization_id if appointment else None
-        stop = _stop_reason(notification, appointment, now)
+        subject = SUBJECTS[notification.purpose](notification)
+        organization_id = subject.organization_id
+        stop = _stop_reason(notification, subject, now)
         if stop is None and notification.not_before > now:
             return None  # its window has not opened
         if stop is None:
             answer, _code = contact_answer(notification.client, now)
             rule = safe_times.parse(answer.safe_times)
-            window = safe_times.next_window(rule, now, _latest_send(appointment)) if rule else None
+            window = safe_times.next_window(rule, now, subject.latest) if rule else None
             if rule is None:
                 stop = (Status.SUPPRESSED, Code.SAFE_TIMES_UNCLEAR)
             elif window is None:
@@ -314,7 +334,7 @@ def notifications_send_run(*, now=None, dry_run=False) -> Run:
     # Rows whose window has opened, and rows whose appointment is no longer on (closed at once).
     still_on = Appointment.objects.filter(pk=OuterRef("object_id"), status=Appointment.Status.SCHEDULED)
     due = list(pending.filter(not_before__lte=now).order_by("not_before", "pk").values_list("pk", flat=True)) + list(
-        pending.filter(not_before__gt=now).filter(~Exists(still_on)).values_list("pk", flat=True)
+        pending.filter(purpose=PURPOSE, not_before__gt=now).filter(~Exists(still_on)).values_list("pk", flat=True)
     )
     run = Run(due=len(due))
     if not dry_run:

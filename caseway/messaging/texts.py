@@ -2,7 +2,8 @@
 
 Someone else may read the phone. So a reminder says only that there is an appointment, when, and
 to get in touch if the client cannot come: no name, no code, no organization (the deployment's
-neutral ``SITE_NAME`` signs it), no kind of appointment, no place.
+neutral ``PORTAL_SITE_NAME`` signs it, the name the portal shows), no kind of appointment, no
+place. A new message says only that there is one.
 """
 
 from django.conf import settings
@@ -32,7 +33,13 @@ def appointment_reminder(starts_at, language: str) -> str:
     local = starts_at.astimezone(site_zone())
     with translation.override(language):
         return _("%(site)s. Reminder: appointment on %(day)s at %(time)s. Reply or call if you cannot come.") % {
-            "site": settings.SITE_NAME,
+            "site": settings.PORTAL_SITE_NAME,
             "day": date_format(local, "D j M"),
             "time": time_format(local, "H:i"),
         }
+
+
+def new_message(language: str) -> str:
+    """ "You have a new message. Log in to read it.", signed with the neutral name, in ``language``."""
+    with translation.override(language):
+        return _("%(site)s. You have a new message. Log in to read it.") % {"site": settings.PORTAL_SITE_NAME}

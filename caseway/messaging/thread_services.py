@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from caseway import audit
 from caseway.casework.plan_services import require
-from caseway.messaging import access
+from caseway.messaging import access, notices
 from caseway.messaging.models import Message, MessageRead, Thread
 
 BODY_MAX_LENGTH = 4000
@@ -73,6 +73,7 @@ def message_to_client(*, actor, membership, case, body, request=None) -> Message
             raise ValidationError(_("This client's record was erased."))
         thread = _thread_for_update(case)
         message = _append(thread, body=body, sender=actor, sender_organization_id=membership.organization_id)
+        notices.notice_queue(message=message, now=message.sent_at)
         audit.record(
             actor,
             "messaging.message_sent",

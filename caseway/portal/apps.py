@@ -7,3 +7,8 @@ class PortalConfig(AppConfig):
     name = "caseway.portal"
     label = "portal"
     verbose_name = "Portal"
+
+    def ready(self):
+        from caseway.portal import signals
+
+        signals.connect()

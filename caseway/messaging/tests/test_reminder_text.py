@@ -110,7 +110,7 @@ def reminder_for(personas, language, kind):
 
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_it_says_nothing_that_tells_who_where_or_what_in_any_language(personas, language, settings):
-    settings.SITE_NAME = "Community services"  # what a deployment sets ("Caseway" itself holds "case")
+    settings.PORTAL_SITE_NAME = "Neighbourhood help"  # what a deployment sets
     for kind in Appointment.Kind.values:
         case, notification = reminder_for(personas, language, kind)
         text = notification.text.lower()
@@ -138,6 +138,6 @@ def test_it_gives_the_day_and_time_on_the_site_clock(settings):
     settings.TIME_ZONE = "Asia/Amman"
     starts_at = datetime.datetime(2026, 12, 1, 7, 0, tzinfo=datetime.UTC)  # 10:00 in Amman
     assert texts.appointment_reminder(starts_at, "en") == (
-        "Caseway. Reminder: appointment on Tue 1 Dec at 10:00. Reply or call if you cannot come."
+        "Community services. Reminder: appointment on Tue 1 Dec at 10:00. Reply or call if you cannot come."
     )
     assert "mar" in texts.appointment_reminder(starts_at, "fr").lower()  # "mar. 1 déc." from Django's own words

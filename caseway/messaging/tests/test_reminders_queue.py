@@ -83,7 +83,7 @@ def test_it_keeps_the_destination_and_text_encrypted_at_rest(personas):
     assert destination and text
     assert PHONE not in destination and "0142" not in destination
     assert "Reminder" not in text and "appointment" not in text
-    assert notification.text.startswith("Caseway. Reminder")
+    assert notification.text.startswith("Community services. Reminder")
 
 
 @pytest.mark.parametrize(

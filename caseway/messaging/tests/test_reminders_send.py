@@ -141,10 +141,10 @@ def test_it_retries_a_failing_gateway_with_backoff_then_gives_up_with_a_code(per
 
 
 def test_the_email_backend_hands_the_text_to_the_mailer_under_the_neutral_site_name(settings):
-    settings.SITE_NAME = "Community services"
+    settings.PORTAL_SITE_NAME = "Neighbourhood help"
     result = channels.backend_for("email").send(notification_id="x", destination="a@example.org", text="Hello.")
     assert result == channels.Result(ok=True, code=channels.EMAIL_HANDED_TO_MAILER)
-    assert mail.outbox[0].subject == "Community services" and mail.outbox[0].body == "Hello."
+    assert mail.outbox[0].subject == "Neighbourhood help" and mail.outbox[0].body == "Hello."
 
 
 def test_the_console_backend_logs_no_destination_and_no_text(caplog):
