@@ -267,6 +267,10 @@ class CaseAlert(models.Model):
         BREAK_GLASS = "break_glass", _("Someone opened a sensitive case's identity (break-glass)")
         LINK_REQUEST = "link_request", _("Another organization asks to link a client record")
         SAFETY_PLAN_REVIEW = "safety_plan_review", _("Safety plan review is due")
+        PORTAL_REQUEST = (
+            "portal_request",
+            _("The client asked on the portal for an appointment or a change to one"),
+        )
         PORTAL_LOCKED = (
             "portal_locked",
             _("The client locked their portal account: someone else may be using their phone. Get in touch safely."),

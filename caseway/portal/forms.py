@@ -36,3 +36,25 @@ class StartForm(forms.Form):
 
 class MessageForm(forms.Form):
     body = forms.CharField(label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class AppointmentRequestForm(forms.Form):
+    preferred_times = forms.CharField(
+        label=_("When can you come?"),
+        help_text=_("For example: Monday or Tuesday morning."),
+        max_length=300,
+        required=False,
+        widget=forms.TextInput(attrs={"class": "big", "autocomplete": "off"}),
+    )
+    childcare_needed = forms.BooleanField(label=_("I need someone to look after my children"), required=False)
+    transport_needed = forms.BooleanField(label=_("I need help to travel there"), required=False)
+
+
+class AppointmentChangeForm(AppointmentRequestForm):
+    kind = forms.ChoiceField(
+        label=_("What do you want?"),
+        choices=[("reschedule", _("Another time")), ("cancel", _("Cancel it"))],
+        widget=forms.RadioSelect,
+        initial="reschedule",
+    )
+    field_order = ["kind", "preferred_times", "childcare_needed", "transport_needed"]

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseway.clients.models import Case, Client
+from caseway.vault.fields import EncryptedTextField
 
 
 class PortalAccount(models.Model):
@@ -90,3 +91,49 @@ class PortalSignIn(models.Model):
 
     def __str__(self):
         return f"{self.outcome} at {self.at:%Y-%m-%d %H:%M}"
+
+
+class AppointmentRequest(models.Model):
+    """The client asks, on the portal, for an appointment or for a change to one; the case team
+    answers by booking, moving or cancelling it (casework), then marks the request handled."""
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("A new appointment")
+        RESCHEDULE = "reschedule", _("Another time")
+        CANCEL = "cancel", _("Cancel")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for an answer")
+        HANDLED = "handled", _("Answered")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="requests")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    appointment = models.ForeignKey(
+        "casework.Appointment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    # When the client can come, in their words: may say where they are at what time, so encrypted.
+    preferred_times = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    childcare_needed = models.BooleanField(default=False)
+    transport_needed = models.BooleanField(default=False)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["case", "-created_at", "pk"]
+        indexes = [models.Index(fields=["case", "status"], name="portal_request_case_status")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="new", appointment__isnull=True) | (~Q(kind="new") & Q(appointment__isnull=False)),
+                name="portal_request_names_its_appointment",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} request {self.pk}"

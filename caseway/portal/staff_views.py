@@ -15,9 +15,9 @@ from caseway.lib.forms import add_service_errors
 from caseway.messaging import access as messaging_access
 from caseway.messaging import thread_services
 from caseway.orgs.permissions import Action
-from caseway.portal import services
+from caseway.portal import request_services, services
 from caseway.portal.forms import MessageForm
-from caseway.portal.models import PortalSignIn
+from caseway.portal.models import AppointmentRequest, PortalSignIn
 
 
 def _page(request, case, form, *, error=None, status=200):
@@ -28,9 +28,13 @@ def _page(request, case, form, *, error=None, status=200):
     shown = thread_services.thread_read_by_staff(
         actor=request.user, membership=request.membership, case=case, request=request
     )
+    requests = AppointmentRequest.objects.filter(case=case, status=AppointmentRequest.Status.OPEN).select_related(
+        "appointment"
+    )
     context = {
         "case": case,
         "account": account,
+        "requests": requests,
         "other_case": account is not None and account.case_id != case.pk,
         "last_sign_in": last_sign_in,
         "shown": shown,
@@ -78,3 +82,13 @@ def case_portal_invite(request, case_pk):
         "portal/staff/invitation.html",
         {"case": case, "invitation": invitation, "invitation_days": settings.PORTAL_INVITATION_DAYS},
     )
+
+
+@require_POST
+@object_scoped(Action.VIEW_PERSONAL_DATA)
+def case_portal_request_handled(request, case_pk, pk):
+    case = messaging_access.get_case_for_messages(request.membership, case_pk)
+    request_services.request_handle(
+        actor=request.user, membership=request.membership, case=case, request_pk=pk, http_request=request
+    )
+    return redirect("portal_staff:case_portal", case_pk=case.pk)

@@ -8,14 +8,15 @@ never cached (middleware). A signed-in client reaches only their own rows, throu
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from caseway.lib.access import portal_client, public
 from caseway.lib.forms import add_service_errors
 from caseway.messaging import thread_services
-from caseway.portal import services, session
-from caseway.portal.forms import MessageForm, SignInForm, StartForm
-from caseway.portal.models import PortalSignIn
+from caseway.portal import access, request_services, services, session
+from caseway.portal.forms import AppointmentChangeForm, AppointmentRequestForm, MessageForm, SignInForm, StartForm
+from caseway.portal.models import AppointmentRequest, PortalSignIn
 
 NUMBER_COOKIE_DAYS = 90
 HISTORY_SHOWN = 20
@@ -150,3 +151,54 @@ def sign_out(request):
         response.delete_cookie(session.NUMBER_COOKIE, path="/portal/")
         response["Clear-Site-Data"] = '"cache", "storage"'
     return response
+
+
+@portal_client
+def appointments(request):
+    account = request.portal_account
+    return render(
+        request,
+        "portal/appointments.html",
+        {
+            "appointments": access.my_appointments(account)[:20],
+            "requests": access.my_requests(account).filter(status=AppointmentRequest.Status.OPEN)[:20],
+            "asked": request.GET.get("asked") == "1",
+        },
+    )
+
+
+def _ask(request, form, *, kind, appointment=None):
+    try:
+        request_services.request_create(
+            account=request.portal_account,
+            kind=kind,
+            appointment_pk=appointment.pk if appointment else None,
+            preferred_times=form.cleaned_data["preferred_times"],
+            childcare_needed=form.cleaned_data["childcare_needed"],
+            transport_needed=form.cleaned_data["transport_needed"],
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return None
+    return redirect(f"{reverse('portal:appointments')}?asked=1")
+
+
+@portal_client
+def appointment_new(request):
+    form = AppointmentRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _ask(request, form, kind=AppointmentRequest.Kind.NEW)
+        if done is not None:
+            return done
+    return render(request, "portal/appointment_new.html", {"form": form})
+
+
+@portal_client
+def appointment_change(request, pk):
+    appointment = access.get_my_upcoming_appointment(request.portal_account, pk)
+    form = AppointmentChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = _ask(request, form, kind=form.cleaned_data["kind"], appointment=appointment)
+        if done is not None:
+            return done
+    return render(request, "portal/appointment_change.html", {"form": form, "appointment": appointment})

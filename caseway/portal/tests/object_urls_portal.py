@@ -1,6 +1,7 @@
 """Object-scoped URLs of the case team's portal page (see caseway/tests/object_urls.py)."""
 
-from caseway.portal.tests.helpers import a_portal_case
+from caseway.portal import request_services
+from caseway.portal.tests.helpers import a_portal_case, an_account
 
 
 def _object_case(*args, **kwargs):
@@ -14,7 +15,16 @@ def _case(personas, *, method="get", data=None):
     return _object_case(personas.caseworker_a, personas.outsider, {"case_pk": case.pk}, method=method, data=data or {})
 
 
+def _request(personas):
+    account = an_account(personas)
+    asked = request_services.request_create(account=account, kind="new", preferred_times="Any morning")
+    return _object_case(
+        personas.caseworker_a, personas.outsider, {"case_pk": account.case.pk, "pk": asked.pk}, method="post"
+    )
+
+
 OBJECT_URLS = {
     "portal_staff:case_portal": _case,
     "portal_staff:case_portal_invite": lambda personas: _case(personas, method="post"),
+    "portal_staff:case_portal_request_handled": _request,
 }

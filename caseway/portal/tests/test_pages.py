@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
+from caseway.casework.tests.appointment_helpers import an_appointment
 from caseway.portal.tests.helpers import an_account, sign_in
 from caseway.tests.test_page_weight import Subresources, gzip_size, static_size
 
@@ -15,7 +16,14 @@ PORTAL_FIRST_LOAD = 15 * 1024
 # Words that would tell someone looking at the phone what this site is.
 TELLING = re.compile(r"case|survivor|violence|abuse|victim|trauma|shelter|legal|referral|gbv", re.IGNORECASE)
 SIGNED_OUT = ("portal:login", "portal:start")
-SIGNED_IN = ("portal:home", "portal:welcome", "portal:messages", "portal:safety")
+SIGNED_IN = (
+    "portal:home",
+    "portal:welcome",
+    "portal:messages",
+    "portal:appointments",
+    "portal:appointment_new",
+    "portal:safety",
+)
 
 
 def _pages(client, personas):
@@ -25,6 +33,8 @@ def _pages(client, personas):
     sign_in(client, account)
     for name in SIGNED_IN:
         yield name, client.get(reverse(name))
+    appointment = an_appointment(personas, case=account.case, place="Room 2")
+    yield "portal:appointment_change", client.get(reverse("portal:appointment_change", args=[appointment.pk]))
     yield "portal:lock", client.post(reverse("portal:lock"))
 
 
@@ -48,4 +58,4 @@ def test_every_portal_page_is_light_neutral_and_needs_no_javascript(client, pers
         if language == "ar":
             assert b'dir="rtl"' in html, name
         seen += 1
-    assert seen == len(SIGNED_OUT) + len(SIGNED_IN) + 1
+    assert seen == len(SIGNED_OUT) + len(SIGNED_IN) + 2
