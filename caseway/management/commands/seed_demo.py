@@ -45,6 +45,7 @@ class Command(BaseCommand):
 
         rows = logins()
         self._print(rows)
+        self._print_portal(network.get("portal_logins", []))
         if settings.DEMO_MODE:
             path = self._write_private(settings.VAR_DIR / "demo-logins.json", json.dumps(rows, indent=2))
             self.stdout.write(f"\nThe same logins are in {path}")
@@ -58,6 +59,19 @@ class Command(BaseCommand):
         with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
             handle.write(text)
         return path
+
+    def _print_portal(self, rows):
+        if not rows:
+            return
+        self.stdout.write(self.style.MIGRATE_HEADING("\nPortal (/portal/): fictional clients"))
+        for row in rows:
+            if "pin" in row:
+                self.stdout.write(f"{row['organization']:<5} number {row['number']}  PIN {row['pin']}")
+            else:
+                self.stdout.write(
+                    f"{row['organization']:<5} number {row['number']}  invitation code {row['code']} "
+                    "(choose a PIN at /portal/start/)"
+                )
 
     def _print(self, rows):
         self.stdout.write(self.style.MIGRATE_HEADING("\nDemo logins (fictional people; password for all below)"))
