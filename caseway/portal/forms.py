@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from caseway.portal.models import Document
+
 PIN_WIDGET = forms.PasswordInput(
     attrs={"inputmode": "numeric", "autocomplete": "off", "pattern": "[0-9]*", "class": "big", "maxlength": 12}
 )
@@ -58,3 +60,11 @@ class AppointmentChangeForm(AppointmentRequestForm):
         initial="reschedule",
     )
     field_order = ["kind", "preferred_times", "childcare_needed", "transport_needed"]
+
+
+class DocumentForm(forms.Form):
+    kind = forms.ChoiceField(label=_("What is it?"), choices=Document.Kind.choices, widget=forms.RadioSelect)
+    file = forms.FileField(
+        label=_("Choose the file or take a photo"),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )

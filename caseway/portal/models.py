@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseway.clients.models import Case, Client
-from caseway.vault.fields import EncryptedTextField
+from caseway.vault.fields import EncryptedBinaryField, EncryptedTextField
 
 
 class PortalAccount(models.Model):
@@ -137,3 +137,37 @@ class AppointmentRequest(models.Model):
 
     def __str__(self):
         return f"{self.kind} request {self.pk}"
+
+
+class Document(models.Model):
+    """A document the client uploaded on the portal: checked by content (``lib/uploads.py``), kept
+    encrypted under their data key. Its file name is not kept (names say too much); it is shown
+    by its kind and date."""
+
+    class Kind(models.TextChoices):
+        IDENTITY = "identity", _("Identity paper")
+        CERTIFICATE = "certificate", _("Certificate or letter")
+        PHOTO = "photo", _("Photo")
+        OTHER = "other", _("Something else")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    account = models.ForeignKey(PortalAccount, on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    content = EncryptedBinaryField(key_field="data_key")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["case", "-uploaded_at", "pk"]
+        indexes = [models.Index(fields=["case", "-uploaded_at"], name="portal_document_case")]
+
+    def __str__(self):
+        return f"{self.kind} document {self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(self.content_type, "bin")
+        return f"{self.kind}-{self.uploaded_at:%Y%m%d-%H%M}.{extension}"

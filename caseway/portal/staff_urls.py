@@ -7,6 +7,7 @@ app_name = "portal_staff"
 urlpatterns = [
     path("<uuid:case_pk>/portal/", staff_views.case_portal, name="case_portal"),
     path("<uuid:case_pk>/portal/invite/", staff_views.case_portal_invite, name="case_portal_invite"),
+    path("<uuid:case_pk>/portal/documents/<uuid:pk>/", staff_views.case_document, name="case_document"),
     path(
         "<uuid:case_pk>/portal/requests/<uuid:pk>/answered/",
         staff_views.case_portal_request_handled,

@@ -15,9 +15,10 @@ from caseway.lib.forms import add_service_errors
 from caseway.messaging import access as messaging_access
 from caseway.messaging import thread_services
 from caseway.orgs.permissions import Action
-from caseway.portal import request_services, services
+from caseway.portal import document_services, request_services, services
 from caseway.portal.forms import MessageForm
 from caseway.portal.models import AppointmentRequest, PortalSignIn
+from caseway.portal.views import file_response
 
 
 def _page(request, case, form, *, error=None, status=200):
@@ -35,6 +36,7 @@ def _page(request, case, form, *, error=None, status=200):
         "case": case,
         "account": account,
         "requests": requests,
+        "documents": document_services.case_documents(request.membership, case)[:50],
         "other_case": account is not None and account.case_id != case.pk,
         "last_sign_in": last_sign_in,
         "shown": shown,
@@ -92,3 +94,12 @@ def case_portal_request_handled(request, case_pk, pk):
         actor=request.user, membership=request.membership, case=case, request_pk=pk, http_request=request
     )
     return redirect("portal_staff:case_portal", case_pk=case.pk)
+
+
+@object_scoped(Action.VIEW_PERSONAL_DATA)
+def case_document(request, case_pk, pk):
+    case = messaging_access.get_case_for_messages(request.membership, case_pk)
+    document = document_services.document_read_by_staff(
+        actor=request.user, membership=request.membership, case=case, pk=pk, request=request
+    )
+    return file_response(document)

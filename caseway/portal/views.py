@@ -7,6 +7,7 @@ never cached (middleware). A signed-in client reaches only their own rows, throu
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -14,8 +15,15 @@ from django.views.decorators.http import require_POST
 from caseway.lib.access import portal_client, public
 from caseway.lib.forms import add_service_errors
 from caseway.messaging import thread_services
-from caseway.portal import access, request_services, services, session
-from caseway.portal.forms import AppointmentChangeForm, AppointmentRequestForm, MessageForm, SignInForm, StartForm
+from caseway.portal import access, document_services, request_services, services, session
+from caseway.portal.forms import (
+    AppointmentChangeForm,
+    AppointmentRequestForm,
+    DocumentForm,
+    MessageForm,
+    SignInForm,
+    StartForm,
+)
 from caseway.portal.models import AppointmentRequest, PortalSignIn
 
 NUMBER_COOKIE_DAYS = 90
@@ -202,3 +210,43 @@ def appointment_change(request, pk):
         if done is not None:
             return done
     return render(request, "portal/appointment_change.html", {"form": form, "appointment": appointment})
+
+
+def file_response(document):
+    """The document as a download, never shown inline (a file is never a page of this site)."""
+    response = HttpResponse(document.content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.download_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response
+
+
+@portal_client
+def documents(request):
+    account = request.portal_account
+    form = DocumentForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        # One byte more than allowed is enough to say "too big": the rest is never read.
+        data = upload.read(document_services.max_bytes() + 1)
+        try:
+            document_services.document_upload(account=account, kind=form.cleaned_data["kind"], data=data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            return redirect(f"{request.path}?sent=1")
+    return render(
+        request,
+        "portal/documents.html",
+        {
+            "form": form,
+            "documents": document_services.my_documents(account)[:50],
+            "sent": request.GET.get("sent") == "1",
+            "max_mb": document_services.max_bytes() // (1024 * 1024),
+        },
+    )
+
+
+@portal_client
+def document_download(request, pk):
+    return file_response(document_services.get_my_document(request.portal_account, pk))

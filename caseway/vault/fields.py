@@ -365,6 +365,20 @@ class EncryptedTextField(EncryptedField):
         )
 
 
+class EncryptedBinaryField(EncryptedField):
+    """Encrypted bytes (a document, a photo). Read whole into memory: keep what it holds small."""
+
+    empty_strings_allowed = False
+
+    def encode(self, value) -> bytes:
+        if not isinstance(value, bytes):
+            raise TypeError(f"{self} holds bytes, not {type(value).__name__}.")
+        return value
+
+    def decode(self, raw: bytes) -> bytes:
+        return raw
+
+
 class EncryptedJSONField(EncryptedField):
     """Encrypted JSON whose top level is an object or an array.
 

@@ -23,8 +23,18 @@ def _request(personas):
     )
 
 
+def _document(personas):
+    from caseway.lib.tests.test_uploads import a_pdf
+    from caseway.portal import document_services
+
+    account = an_account(personas)
+    document = document_services.document_upload(account=account, kind="certificate", data=a_pdf())
+    return _object_case(personas.caseworker_a, personas.outsider, {"case_pk": account.case.pk, "pk": document.pk})
+
+
 OBJECT_URLS = {
     "portal_staff:case_portal": _case,
     "portal_staff:case_portal_invite": lambda personas: _case(personas, method="post"),
     "portal_staff:case_portal_request_handled": _request,
+    "portal_staff:case_document": _document,
 }

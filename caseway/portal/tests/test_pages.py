@@ -22,6 +22,7 @@ SIGNED_IN = (
     "portal:messages",
     "portal:appointments",
     "portal:appointment_new",
+    "portal:documents",
     "portal:safety",
 )
 
