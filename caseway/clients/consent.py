@@ -22,6 +22,7 @@ from pathlib import Path
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, Max, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -499,3 +500,26 @@ def consent_revoke(*, actor, membership, consent: Consent, note="", request=None
         locked.revocation_note,
     )
     return consent
+
+
+def consent_revoke_by_client(*, client, consent_pk, actor_label: str) -> Consent:
+    """The client withdraws one of their own agreements themselves (on the portal): at once,
+    everywhere, as ``consent_revoke`` does. Another client's answer is 404; idempotent."""
+    with transaction.atomic():
+        locked = Consent.objects.select_for_update().filter(client=client, pk=consent_pk).first()
+        if locked is None:
+            raise Http404
+        if not locked.granted:
+            raise ValidationError(_("A refusal cannot be withdrawn: record a new answer instead."))
+        if locked.revoked_at is None:
+            locked.revoked_at = timezone.now()
+            locked.save(update_fields=["revoked_at"])
+            audit.record(
+                None,
+                "clients.consent_revoked",
+                locked,
+                fields=["revoked_at"],
+                organization=locked.recorded_by_organization_id,
+                actor_label=actor_label,
+            )
+    return locked

@@ -90,12 +90,12 @@ def _record(client) -> dict:
     }
 
 
-def _consents(membership, case, categories, at) -> list[dict]:
+def _consents(answers, case, categories, at) -> list[dict]:
     # A status needs every answer to the same question, shown or not (a newer one may replace it).
     every_answer = list(Consent.objects.filter(client_id=case.client_id))
     shows_contact = DataCategory.CONTACT in categories
     rows = []
-    for answer in consent.visible_consents(membership, case):
+    for answer in answers:
         rows.append(
             {
                 "purpose": answer.purpose,
@@ -189,10 +189,7 @@ def _incidents(case) -> list[dict]:
     ]
 
 
-def subject_access_data(*, actor, membership, case: Case, request=None, at=None) -> dict:
-    """The client's data as ``membership``'s organization holds it, as plain JSON values. Audited."""
-    at = at or timezone.now()
-    categories = require_export(membership, case)
+def _subject_data(case: Case, categories, answers, at) -> dict:
     client = case.client
     data = {
         "format": "caseway.subject_access",
@@ -209,20 +206,49 @@ def subject_access_data(*, actor, membership, case: Case, request=None, at=None)
     }
     if DataCategory.CONTACT in categories:
         data["contact"] = {name: getattr(client, name) for name in CONTACT_FIELDS}
-    data["consents"] = _consents(membership, case, categories, at)
+    data["consents"] = _consents(answers, case, categories, at)
     data["assessments"] = _assessments(case, categories)
     if DataCategory.NEEDS in categories:
         data["needs"] = _needs(case)
     if DataCategory.RISK in categories:
         data["safety_plan"] = _safety_plan(case)
         data["incidents"] = _incidents(case)
+    return data
+
+
+def _exported_fields(data) -> list[str]:
+    return sorted(key for key in data if key not in {"format", "format_version", "exported_at"})
+
+
+def subject_access_data(*, actor, membership, case: Case, request=None, at=None) -> dict:
+    """The client's data as ``membership``'s organization holds it, as plain JSON values. Audited."""
+    at = at or timezone.now()
+    categories = require_export(membership, case)
+    data = _subject_data(case, categories, consent.visible_consents(membership, case), at)
     audit.record(
         actor,
         "clients.subject_access_exported",
         case,
-        fields=sorted(key for key in data if key not in {"format", "format_version", "exported_at"}),
+        fields=_exported_fields(data),
         organization=membership.organization_id,
         request=request,
+    )
+    return data
+
+
+def own_data(*, case: Case, actor_label: str, at=None) -> dict:
+    """The client's own data as ``case``'s organization holds it, asked for by the client themselves
+    (the portal's "my data"): every category, every answer they gave. Audited under ``actor_label``."""
+    at = at or timezone.now()
+    answers = Consent.objects.filter(client_id=case.client_id).select_related("recipient").order_by("-recorded_at")
+    data = _subject_data(case, frozenset(DataCategory.values), answers, at)
+    audit.record(
+        None,
+        "clients.own_data_exported",
+        case,
+        fields=_exported_fields(data),
+        organization=case.organization_id,
+        actor_label=actor_label,
     )
     return data
 

@@ -288,3 +288,19 @@ def account_lock(*, account) -> PortalAccount:
         )
         _audit("portal.locked_by_client", account)
     return account
+
+
+def consent_withdraw(*, account, consent_pk) -> PortalAccount:
+    """The client withdraws one of their agreements. Withdrawing the agreement to use the portal
+    itself closes the account (every session ends); a new agreement and a new code reopen it."""
+    with transaction.atomic():
+        answer = consent.consent_revoke_by_client(
+            client=account.client, consent_pk=consent_pk, actor_label=CLIENT_LABEL
+        )
+        if answer.purpose == ConsentPurpose.PORTAL and answer.recipient_id == account.case.organization_id:
+            account = PortalAccount.objects.select_for_update().select_related("case").get(pk=account.pk)
+            account.status = PortalAccount.Status.CLOSED
+            account.generation = secrets.token_hex(16)
+            account.save(update_fields=["status", "generation"])
+            _audit("portal.closed_by_client", account)
+    return account

@@ -7,11 +7,14 @@ never cached (middleware). A signed-in client reaches only their own rows, throu
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from caseway.clients import consent, export
+from caseway.clients.models import Consent
 from caseway.lib.access import portal_client, public
 from caseway.lib.forms import add_service_errors
 from caseway.messaging import thread_services
@@ -250,3 +253,44 @@ def documents(request):
 @portal_client
 def document_download(request, pk):
     return file_response(document_services.get_my_document(request.portal_account, pk))
+
+
+@portal_client
+def consents(request):
+    answers = list(
+        Consent.objects.filter(client=request.portal_account.client)
+        .select_related("recipient")
+        .order_by("-recorded_at", "-pk")
+    )
+    for answer in answers:
+        answer.status_now = consent.status_of(answer, answers)
+    return render(request, "portal/consents.html", {"answers": answers, "withdrawn": request.GET.get("withdrawn")})
+
+
+@portal_client
+def consent_withdraw(request, pk):
+    answer = Consent.objects.filter(client=request.portal_account.client, pk=pk, granted=True).first()
+    if answer is None:
+        raise Http404
+    if request.method == "POST":
+        account = services.consent_withdraw(account=request.portal_account, consent_pk=answer.pk)
+        if account.status == account.Status.CLOSED:
+            session.end(request)
+            response = render(request, "portal/closed.html")
+            response.delete_cookie(session.NUMBER_COOKIE, path="/portal/")
+            return response
+        return redirect(f"{reverse('portal:consents')}?withdrawn=1")
+    return render(request, "portal/consent_withdraw.html", {"answer": answer})
+
+
+@portal_client
+def my_data(request):
+    """What the case team holds about the client, as a file; not on a device that is not theirs."""
+    shared = session.is_shared_device(request)
+    if request.method == "POST" and not shared:
+        account = request.portal_account
+        data = export.own_data(case=account.case, actor_label=services.CLIENT_LABEL)
+        response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+        response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
+        return response
+    return render(request, "portal/my_data.html", {"shared_device": shared})

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from caseway.casework.tests.appointment_helpers import an_appointment
+from caseway.clients.models import Consent
 from caseway.portal.tests.helpers import an_account, sign_in
 from caseway.tests.test_page_weight import Subresources, gzip_size, static_size
 
@@ -23,6 +24,8 @@ SIGNED_IN = (
     "portal:appointments",
     "portal:appointment_new",
     "portal:documents",
+    "portal:consents",
+    "portal:my_data",
     "portal:safety",
 )
 
@@ -36,6 +39,8 @@ def _pages(client, personas):
         yield name, client.get(reverse(name))
     appointment = an_appointment(personas, case=account.case, place="Room 2")
     yield "portal:appointment_change", client.get(reverse("portal:appointment_change", args=[appointment.pk]))
+    agreement = Consent.objects.get(client=account.client, purpose="portal")
+    yield "portal:consent_withdraw", client.get(reverse("portal:consent_withdraw", args=[agreement.pk]))
     yield "portal:lock", client.post(reverse("portal:lock"))
 
 
@@ -59,4 +64,4 @@ def test_every_portal_page_is_light_neutral_and_needs_no_javascript(client, pers
         if language == "ar":
             assert b'dir="rtl"' in html, name
         seen += 1
-    assert seen == len(SIGNED_OUT) + len(SIGNED_IN) + 2
+    assert seen == len(SIGNED_OUT) + len(SIGNED_IN) + 3
