@@ -94,6 +94,7 @@ INSTALLED_APPS = [
     "caseway.casework",
     "caseway.messaging",
     "caseway.portal",
+    "caseway.feedback",
     "caseway.api",
     "caseway",
 ]

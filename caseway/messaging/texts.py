@@ -15,6 +15,7 @@ from caseway.messaging.safe_times import site_zone
 
 # ISO 639-2/3 codes a client record may hold, for the languages the site speaks.
 THREE_LETTER = {"eng": "en", "fra": "fr", "fre": "fr", "ara": "ar", "spa": "es"}
+THREE_LETTER_OF = {"en": "eng", "fr": "fra", "ar": "ara", "es": "spa"}
 
 
 def client_language(client) -> str:

@@ -7,17 +7,20 @@ never cached (middleware). A signed-in client reaches only their own rows, throu
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.views.decorators.http import require_POST
 
 from caseway.clients import consent, export
 from caseway.clients.models import Consent
+from caseway.directory.access import public_services
+from caseway.directory.models import Language, Location
 from caseway.lib.access import portal_client, public
 from caseway.lib.forms import add_service_errors
-from caseway.messaging import thread_services
+from caseway.messaging import texts, thread_services
 from caseway.portal import access, document_services, request_services, services, session
 from caseway.portal.forms import (
     AppointmentChangeForm,
@@ -294,3 +297,24 @@ def my_data(request):
         response["Content-Disposition"] = f'attachment; filename="my-data-{timezone.localdate():%Y-%m-%d}.json"'
         return response
     return render(request, "portal/my_data.html", {"shared_device": shared})
+
+
+RESOURCES_SHOWN = 12
+
+
+@portal_client
+def resources(request):
+    """Help by phone or online, from the public directory: first what speaks the client's language."""
+    language = translation.get_language()
+    speaks = Language.objects.filter(
+        service=OuterRef("pk"), code__in=[language, texts.THREE_LETTER_OF.get(language, "")]
+    )
+    helplines = (
+        public_services()
+        .filter(service_at_locations__location__location_type=Location.LocationType.VIRTUAL)
+        .annotate(in_my_language=Exists(speaks))
+        .prefetch_related("phones")
+        .distinct()
+        .order_by("-in_my_language", "name", "pk")[:RESOURCES_SHOWN]
+    )
+    return render(request, "portal/resources.html", {"helplines": helplines})

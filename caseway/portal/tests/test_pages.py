@@ -26,6 +26,8 @@ SIGNED_IN = (
     "portal:documents",
     "portal:consents",
     "portal:my_data",
+    "portal:resources",
+    "portal_feedback:send",
     "portal:safety",
 )
 
