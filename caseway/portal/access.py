@@ -4,8 +4,9 @@ exactly like something that does not exist (the ids in a portal address are neve
 from django.http import Http404
 from django.utils import timezone
 
-from caseway.casework.models import Appointment
+from caseway.casework.models import Appointment, Milestone
 from caseway.portal.models import AppointmentRequest
+from caseway.referrals.models import Referral, Status
 
 
 def my_appointments(account):
@@ -40,3 +41,34 @@ def get_request_for_member(membership, case, pk) -> AppointmentRequest:
     if found is None:
         raise Http404
     return found
+
+
+# What a referral's status means for the client, in plain words (the staff's words are for staff).
+REFERRAL_IN_PLAIN_WORDS = {
+    Status.SENT: "asked",
+    Status.VIEWED: "asked",
+    Status.ACCEPTED: "accepted",
+    Status.IN_SERVICE: "in_service",
+    Status.COMPLETED: "completed",
+    Status.DECLINED: "not_possible",
+    Status.CLOSED_UNSUCCESSFUL: "not_possible",
+    Status.WITHDRAWN: "stopped",
+    Status.REVOKED: "stopped",
+}
+
+
+def my_milestones(account):
+    return Milestone.objects.filter(case_id=account.case_id).order_by("-reached_on", "-pk")
+
+
+def my_referrals(account):
+    """Referrals the client's case team made for them (not drafts), newest first, each with ``plain``."""
+    referrals = list(
+        Referral.objects.filter(from_case_id=account.case_id, client_id=account.client_id)
+        .exclude(status=Status.DRAFT)
+        .select_related("to_organization", "to_service")
+        .order_by("-sent_at", "-pk")[:20]
+    )
+    for referral in referrals:
+        referral.plain = REFERRAL_IN_PLAIN_WORDS.get(referral.status, "asked")
+    return referrals

@@ -19,6 +19,7 @@ urlpatterns = [
     path("agreements/", views.consents, name="consents"),
     path("agreements/<uuid:pk>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("my-data/", views.my_data, name="my_data"),
+    path("journey/", views.journey, name="journey"),
     path("help/", views.resources, name="resources"),
     path("safety/", views.safety, name="safety"),
     path("safety/lock/", views.lock, name="lock"),

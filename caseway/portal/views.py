@@ -318,3 +318,13 @@ def resources(request):
         .order_by("-in_my_language", "name", "pk")[:RESOURCES_SHOWN]
     )
     return render(request, "portal/resources.html", {"helplines": helplines})
+
+
+@portal_client
+def journey(request):
+    account = request.portal_account
+    return render(
+        request,
+        "portal/journey.html",
+        {"milestones": access.my_milestones(account)[:30], "referrals": access.my_referrals(account)},
+    )

@@ -27,6 +27,7 @@ SIGNED_IN = (
     "portal:consents",
     "portal:my_data",
     "portal:resources",
+    "portal:journey",
     "portal_feedback:send",
     "portal:safety",
 )

@@ -1,0 +1,45 @@
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from caseway.casework import plan_services
+from caseway.casework.tests.appointment_helpers import member
+from caseway.portal.tests.helpers import an_account, sign_in
+from caseway.referrals.models import Status
+from caseway.referrals.tests.helpers import a_referral, a_sender_case
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_client_sees_their_steps_and_their_referrals_in_plain_words(personas):
+    case = a_sender_case(personas)
+    from caseway.clients.models import ConsentPurpose
+    from caseway.clients.tests.factories import give_consent
+
+    give_consent(
+        case.client,
+        ConsentPurpose.PORTAL,
+        recorded_by=member(personas.caseworker_a),
+        recipient=personas.org_a,
+        recorded_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    account = an_account(personas, case)
+    plan_services.milestone_record(
+        actor=personas.caseworker_a,
+        membership=member(personas.caseworker_a),
+        case=case,
+        kind="training_enrolled",
+        reached_on=timezone.localdate() - datetime.timedelta(days=3),
+    )
+    a_referral(personas, Status.ACCEPTED, case=case)
+    a_referral(personas, Status.DRAFT, case=case)
+    portal = Client()
+    sign_in(portal, account)
+    page = portal.get(reverse("portal:journey")).content.decode()
+    assert "Enrolled in training" in page
+    assert "They said yes. They will contact you." in page
+    assert page.count("<li>") == 2  # the draft is not shown
+    assert "Accepted" not in page  # staff words stay with the staff
