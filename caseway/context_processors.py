@@ -9,6 +9,7 @@ NAVIGATION = [
     ("home", _("Home"), None),
     ("clients:client_list", _("Clients"), Action.VIEW_PERSONAL_DATA),
     ("clients:alert_inbox", _("Alerts and tasks"), Action.VIEW_PERSONAL_DATA),
+    ("portal_staff:inbox", _("Messages"), Action.VIEW_PERSONAL_DATA),
     ("clients:intake_list", _("Intake"), Action.REGISTER_CLIENTS),
     ("clients:erasure_list", _("Erasure"), Action.ERASE_CLIENTS),
     ("casework:calendar", _("My calendar"), Action.VIEW_PERSONAL_DATA),

@@ -1,8 +1,12 @@
 """Who may read a thread. Staff: whoever may open the thread's case (``clients.access``), the rest
 answers 404. The client: only the thread of their portal account's case (``portal`` asks here)."""
 
+from django.db.models import Exists, F, OuterRef
+
 from caseway.clients import access as client_access
-from caseway.messaging.models import Thread
+from caseway.messaging.models import Message, Thread
+
+INBOX_SHOWN = 50
 
 
 def get_case_for_messages(membership, case_pk):
@@ -12,3 +16,17 @@ def get_case_for_messages(membership, case_pk):
 
 def client_thread_of(case) -> Thread | None:
     return Thread.objects.filter(case=case, kind=Thread.Kind.CLIENT).first()
+
+
+def inbox(membership):
+    """The client threads of the cases ``membership`` may open, those with a message the member has
+    not read first, then the most recent; each with ``client_code`` and ``unread``."""
+    unread = Message.objects.filter(thread=OuterRef("pk"), from_client=True).exclude(
+        reads__reader_id=membership.user_id
+    )
+    return (
+        Thread.objects.filter(client_access.of_visible_case(membership))
+        .filter(kind=Thread.Kind.CLIENT, last_message_at__isnull=False)
+        .annotate(unread=Exists(unread), client_code=F("case__client__code"))
+        .order_by("-unread", "-last_message_at", "pk")
+    )

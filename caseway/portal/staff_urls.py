@@ -5,6 +5,7 @@ from caseway.portal import staff_views
 app_name = "portal_staff"
 
 urlpatterns = [
+    path("messages/", staff_views.inbox, name="inbox"),
     path("<uuid:case_pk>/portal/", staff_views.case_portal, name="case_portal"),
     path("<uuid:case_pk>/portal/invite/", staff_views.case_portal_invite, name="case_portal_invite"),
     path("<uuid:case_pk>/portal/documents/<uuid:pk>/", staff_views.case_document, name="case_document"),

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from caseway.lib.access import object_scoped
+from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
 from caseway.messaging import access as messaging_access
 from caseway.messaging import thread_services
@@ -103,3 +103,9 @@ def case_document(request, case_pk, pk):
         actor=request.user, membership=request.membership, case=case, pk=pk, request=request
     )
     return file_response(document)
+
+
+@role_required(Action.VIEW_PERSONAL_DATA)
+def inbox(request):
+    threads = list(messaging_access.inbox(request.membership)[: messaging_access.INBOX_SHOWN])
+    return render(request, "portal/staff/inbox.html", {"threads": threads})
