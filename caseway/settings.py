@@ -258,6 +258,13 @@ if not 1 <= REMINDER_HOURS <= 168:
 # Notification channels (messaging/channels.py): the SMS default delivers nothing ("console_not_delivered").
 MESSAGING_SMS_BACKEND = env_str("CASEWAY_SMS_BACKEND", "caseway.messaging.channels.ConsoleSmsBackend")
 MESSAGING_EMAIL_BACKEND = env_str("CASEWAY_NOTIFICATION_EMAIL_BACKEND", "caseway.messaging.channels.DjangoEmailBackend")
+# For caseway.messaging.channels.HttpGatewaySmsBackend: where and how to post each SMS.
+MESSAGING_SMS_GATEWAY_URL = env_str("CASEWAY_SMS_GATEWAY_URL", "")
+MESSAGING_SMS_GATEWAY_TOKEN = env_str("CASEWAY_SMS_GATEWAY_TOKEN", "")
+MESSAGING_SMS_GATEWAY_USER = env_str("CASEWAY_SMS_GATEWAY_USER", "")
+MESSAGING_SMS_GATEWAY_PASSWORD = env_str("CASEWAY_SMS_GATEWAY_PASSWORD", "")
+MESSAGING_SMS_GATEWAY_SENDER = env_str("CASEWAY_SMS_GATEWAY_SENDER", "")
+MESSAGING_SMS_GATEWAY_TIMEOUT = env_int("CASEWAY_SMS_GATEWAY_TIMEOUT", 10)
 CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 
 # Transport security. Production defaults are strict; a TLS-terminating proxy sets

@@ -10,9 +10,20 @@ logs), only the notification id and a code.
   client received anything.
 - ``DjangoEmailBackend`` hands the message to Django's mailer (SMTP in production, locmem in tests):
   code ``email_handed_to_mailer``, which is as far as email can tell.
+- ``HttpGatewaySmsBackend`` posts to an SMS gateway: ``CASEWAY_SMS_GATEWAY_URL`` (https outside
+  development), a bearer token (``CASEWAY_SMS_GATEWAY_TOKEN``) or a user and password
+  (``CASEWAY_SMS_GATEWAY_USER`` / ``_PASSWORD``), and a sender name (``CASEWAY_SMS_GATEWAY_SENDER``).
+  The body is JSON: ``{"to", "text", "from", "reference"}`` (the reference is the outbox row's id,
+  nothing else). A 2xx answer is ``gateway_accepted``; 4xx ``gateway_refused_<status>``; 5xx,
+  timeouts and network errors ``gateway_unavailable``: all failures are retried by the outbox with
+  backoff. The gateway's answer body is never read into a log (it may quote the number).
 """
 
+import base64
+import json
 import logging
+import urllib.error
+import urllib.request
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -54,6 +65,55 @@ class DjangoEmailBackend(Backend):
         send_mail(subject=settings.PORTAL_SITE_NAME, message=text, from_email=None, recipient_list=[destination])
         logger.info("messaging.email_handed_to_mailer notification=%s", notification_id)
         return Result(ok=True, code=EMAIL_HANDED_TO_MAILER)
+
+
+GATEWAY_ACCEPTED = "gateway_accepted"
+GATEWAY_UNAVAILABLE = "gateway_unavailable"
+
+
+class HttpGatewaySmsBackend(Backend):
+    """SMS through a generic HTTP gateway configured by URL and credentials (module docstring)."""
+
+    def __init__(self):
+        self.url = settings.MESSAGING_SMS_GATEWAY_URL
+        if not self.url:
+            raise ImproperlyConfigured("HttpGatewaySmsBackend needs CASEWAY_SMS_GATEWAY_URL.")
+        if not self.url.startswith("https://") and not settings.DEBUG and settings.MODE == "production":
+            raise ImproperlyConfigured("CASEWAY_SMS_GATEWAY_URL must use https: the text and the number travel in it.")
+
+    def _headers(self):
+        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        if settings.MESSAGING_SMS_GATEWAY_TOKEN:
+            headers["Authorization"] = f"Bearer {settings.MESSAGING_SMS_GATEWAY_TOKEN}"
+        elif settings.MESSAGING_SMS_GATEWAY_USER:
+            pair = f"{settings.MESSAGING_SMS_GATEWAY_USER}:{settings.MESSAGING_SMS_GATEWAY_PASSWORD}".encode()
+            headers["Authorization"] = f"Basic {base64.b64encode(pair).decode()}"
+        return headers
+
+    def send(self, *, notification_id, destination, text) -> Result:
+        body = json.dumps(
+            {
+                "to": destination,
+                "text": text,
+                "from": settings.MESSAGING_SMS_GATEWAY_SENDER,
+                "reference": str(notification_id),
+            }
+        ).encode()
+        request = urllib.request.Request(self.url, data=body, headers=self._headers(), method="POST")  # noqa: S310 (scheme checked)
+        try:
+            with urllib.request.urlopen(request, timeout=settings.MESSAGING_SMS_GATEWAY_TIMEOUT) as response:  # noqa: S310
+                status = response.status
+        except urllib.error.HTTPError as error:
+            status = error.code
+        except (urllib.error.URLError, TimeoutError, OSError):
+            logger.info("messaging.sms_gateway_unavailable notification=%s", notification_id)
+            return Result(ok=False, code=GATEWAY_UNAVAILABLE)
+        if 200 <= status < 300:
+            logger.info("messaging.sms_gateway_accepted notification=%s", notification_id)
+            return Result(ok=True, code=GATEWAY_ACCEPTED)
+        code = f"gateway_refused_{status}" if status < 500 else GATEWAY_UNAVAILABLE
+        logger.info("messaging.sms_gateway_failed notification=%s status=%s", notification_id, status)
+        return Result(ok=False, code=code)
 
 
 SETTINGS = {"sms": "MESSAGING_SMS_BACKEND", "email": "MESSAGING_EMAIL_BACKEND"}
