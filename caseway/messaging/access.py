@@ -1,10 +1,18 @@
-"""Who may read a thread. Staff: whoever may open the thread's case (``clients.access``), the rest
-answers 404. The client: only the thread of their portal account's case (``portal`` asks here)."""
+"""Who may read a thread, and nobody else (404, as if it did not exist):
+
+- a client thread: staff who may open its case (``clients.access``); the client, only the thread of
+  their portal account's case (``portal`` asks here);
+- an interagency thread on a referral: staff of the sending and of the receiving organization who
+  may see the referral (``referrals.access``), once it was sent (a draft has no other party yet).
+"""
 
 from django.db.models import Exists, F, OuterRef
+from django.http import Http404
 
 from caseway.clients import access as client_access
 from caseway.messaging.models import Message, Thread
+from caseway.referrals import access as referral_access
+from caseway.referrals.models import Status as ReferralStatus
 
 INBOX_SHOWN = 50
 
@@ -30,3 +38,15 @@ def inbox(membership):
         .annotate(unread=Exists(unread), client_code=F("case__client__code"))
         .order_by("-unread", "-last_message_at", "pk")
     )
+
+
+def get_referral_for_messages(membership, pk):
+    """The referral, if ``membership`` is on either side of it and it was sent; else 404."""
+    referral = referral_access.get_referral_for_member(membership, pk)
+    if referral.status == ReferralStatus.DRAFT:
+        raise Http404
+    return referral
+
+
+def referral_thread_of(referral) -> Thread | None:
+    return Thread.objects.filter(referral=referral, kind=Thread.Kind.INTERAGENCY).first()

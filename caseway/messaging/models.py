@@ -88,15 +88,20 @@ class Notification(models.Model):
 
 
 class Thread(models.Model):
-    """A conversation. For now the client thread of a case (``Kind.CLIENT``); interagency threads
-    on a referral or a case come next (issue 7), hence the kind."""
+    """A conversation: the client thread of a case (the client and the case team), or an
+    interagency thread on a referral (its sending and receiving organizations, nobody else)."""
 
     class Kind(models.TextChoices):
         CLIENT = "client", _("With the client")
+        INTERAGENCY = "interagency", _("Between organizations")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CLIENT)
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    referral = models.ForeignKey(
+        "referrals.Referral", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # The client's data key in both kinds: erasing the client makes every message unreadable.
     data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -104,10 +109,18 @@ class Thread(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["case"], condition=Q(kind="client"), name="messaging_one_client_thread"),
+            models.UniqueConstraint(
+                fields=["referral"], condition=Q(kind="interagency"), name="messaging_one_referral_thread"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="client", case__isnull=False, referral__isnull=True)
+                | Q(kind="interagency", case__isnull=True, referral__isnull=False),
+                name="messaging_thread_hangs_on_one_thing",
+            ),
         ]
 
     def __str__(self):
-        return f"{self.kind} thread on {self.case_id}"
+        return f"{self.kind} thread {self.pk}"
 
 
 class Message(models.Model):

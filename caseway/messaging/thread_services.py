@@ -1,4 +1,5 @@
-"""Client threads: the case team and the client write to each other; each side's reading is recorded.
+"""Threads: the case team and the client write to each other (client threads); the two organizations
+of a referral write to each other about it (interagency threads). Each side's reading is recorded.
 
 - Staff write as their organization, on a case they may open (``access``), with personal-data
   rights (``clients.view_personal_data``); the client writes from the portal on their account's case.
@@ -160,3 +161,72 @@ def unread_for_client(account) -> int:
         .exclude(reads__by_client=True)
         .count()
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Interagency threads on a referral
+
+
+def _referral_thread_for_update(referral) -> Thread:
+    thread = Thread.objects.select_for_update().filter(referral=referral, kind=Thread.Kind.INTERAGENCY).first()
+    if thread is not None:
+        return thread
+    try:
+        with transaction.atomic():
+            Thread.objects.create(
+                referral=referral, kind=Thread.Kind.INTERAGENCY, data_key_id=referral.client.data_key_id
+            )
+    except IntegrityError:
+        pass  # created by the other organization meanwhile
+    return Thread.objects.select_for_update().get(referral=referral, kind=Thread.Kind.INTERAGENCY)
+
+
+def message_on_referral(*, actor, membership, referral, body, request=None) -> Message:
+    """A message from one organization of a referral to the other."""
+    require(membership)
+    body = _body(body)
+    with transaction.atomic():
+        referral = access.get_referral_for_messages(membership, referral.pk)
+        if referral.client.erased_at is not None:
+            raise ValidationError(_("This client's record was erased."))
+        thread = _referral_thread_for_update(referral)
+        message = _append(thread, body=body, sender=actor, sender_organization_id=membership.organization_id)
+        audit.record(
+            actor,
+            "messaging.message_sent",
+            message,
+            fields=["body"],
+            organization=membership.organization_id,
+            request=request,
+        )
+    return message
+
+
+def referral_thread_read(*, actor, membership, referral, request=None) -> list[Message]:
+    """The referral's thread, oldest first; the other organization's messages marked read by ``actor``.
+    Each message gets ``mine`` (written by the reader's organization) and ``read_by_other`` (read by
+    someone other than its writer)."""
+    require(membership)
+    referral = access.get_referral_for_messages(membership, referral.pk)
+    thread = access.referral_thread_of(referral)
+    if thread is None:
+        return []
+    messages = list(
+        thread.messages.select_related("sender", "sender_organization")
+        .prefetch_related("reads")
+        .order_by("sent_at", "pk")
+    )
+    own = membership.organization_id
+    for message in messages:
+        message.mine = message.sender_organization_id == own
+        message.read_by_other = any(
+            read.reader_id != message.sender_id and read.reader_id is not None for read in message.reads.all()
+        )
+    unread = [m for m in messages if not m.mine and not any(r.reader_id == actor.pk for r in m.reads.all())]
+    now = timezone.now()
+    with transaction.atomic():
+        MessageRead.objects.bulk_create(
+            [MessageRead(message=message, reader=actor, read_at=now) for message in unread], ignore_conflicts=True
+        )
+        audit.record(actor, "messaging.thread_read", thread, fields=["body"], organization=own, request=request)
+    return messages

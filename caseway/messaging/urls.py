@@ -1,0 +1,9 @@
+from django.urls import path
+
+from caseway.messaging import views
+
+app_name = "messaging"
+
+urlpatterns = [
+    path("referral/<uuid:pk>/", views.referral_thread, name="referral_thread"),
+]
