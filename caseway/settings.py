@@ -391,7 +391,8 @@ PORTAL_MAX_ATTEMPTS = env_int("CASEWAY_PORTAL_MAX_ATTEMPTS", 5)
 PORTAL_LOCKOUT_MINUTES = env_int("CASEWAY_PORTAL_LOCKOUT_MINUTES", 15)
 PORTAL_IDLE_MINUTES = env_int("CASEWAY_PORTAL_IDLE_MINUTES", 15)
 PORTAL_SHARED_IDLE_MINUTES = env_int("CASEWAY_PORTAL_SHARED_IDLE_MINUTES", 5)
-PORTAL_UPLOAD_MAX_MB = env_int("CASEWAY_PORTAL_UPLOAD_MAX_MB", 5)
+# Documents and message attachments (lib/uploads.py checks them).
+UPLOAD_MAX_MB = env_int("CASEWAY_UPLOAD_MAX_MB", 5)
 # How long a "you have a new message" notice may wait for the client's next safe time.
 MESSAGE_NOTICE_HOURS = env_int("CASEWAY_MESSAGE_NOTICE_HOURS", 48)
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")

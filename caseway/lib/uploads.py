@@ -16,7 +16,9 @@ Errors are ``ValidationError`` on the ``file`` field, in plain words, in the use
 import io
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -47,6 +49,16 @@ class CheckedFile:
     @property
     def extension(self) -> str:
         return EXTENSIONS[self.content_type]
+
+
+def limit() -> int:
+    """The largest file accepted, in bytes (``UPLOAD_MAX_MB``)."""
+    return settings.UPLOAD_MAX_MB * 1024 * 1024
+
+
+def read_limited(upload) -> bytes:
+    """An uploaded file's bytes, up to one more than the limit: enough to say "too big", no more read."""
+    return upload.read(limit() + 1)
 
 
 def _refuse(message) -> ValidationError:
@@ -112,3 +124,12 @@ def check_file(data: bytes, *, max_bytes: int) -> CheckedFile:
             raise _refuse(_("This PDF is damaged or not complete. Send it again."))
         return CheckedFile(PDF, data)
     return CheckedFile(content_type, _clean_image(data, content_type))
+
+
+def download(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    """A kept file as a download, never shown inline: a file is never a page of this site."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from caseway.clients.models import Case, Client
 from caseway.orgs.models import Organization
-from caseway.vault.fields import EncryptedTextField
+from caseway.vault.fields import EncryptedBinaryField, EncryptedTextField
 
 
 class Notification(models.Model):
@@ -179,3 +179,23 @@ class MessageRead(models.Model):
 
     def __str__(self):
         return f"read {self.message_id}"
+
+
+class Attachment(models.Model):
+    """A file sent with a message: checked like any upload (``lib/uploads.py``), kept encrypted under
+    the thread's key, without the name it had."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    message = models.ForeignKey(Message, on_delete=models.CASCADE, related_name="attachments")
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    content_type = models.CharField(max_length=40)
+    size = models.PositiveIntegerField()
+    content = EncryptedBinaryField(key_field="data_key")
+
+    def __str__(self):
+        return f"attachment {self.pk}"
+
+    @property
+    def download_name(self) -> str:
+        extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(self.content_type, "bin")
+        return f"attachment-{self.message.sent_at:%Y%m%d-%H%M}.{extension}"

@@ -10,21 +10,24 @@ of a referral write to each other about it (interagency threads). Each side's re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway import audit
 from caseway.casework.plan_services import require
+from caseway.lib import uploads
 from caseway.messaging import access, notices
-from caseway.messaging.models import Message, MessageRead, Thread
+from caseway.messaging.models import Attachment, Message, MessageRead, Thread
 
 BODY_MAX_LENGTH = 4000
 CLIENT_LABEL = "portal:client"
 
 
-def _body(text) -> str:
+def _body(text, *, attachment=None) -> str:
     text = (text or "").strip()
-    if not text:
+    if not text and attachment is None:
         raise ValidationError({"body": _("Write your message.")})
     if len(text) > BODY_MAX_LENGTH:
         raise ValidationError({"body": _("Keep the message under %(count)d characters.") % {"count": BODY_MAX_LENGTH}})
@@ -44,10 +47,19 @@ def _thread_for_update(case) -> Thread:
     return Thread.objects.select_for_update().get(case=case, kind=Thread.Kind.CLIENT)
 
 
+def _attachments():
+    """The messages' attachments without their content (read only when downloaded)."""
+    return Prefetch("attachments", queryset=Attachment.objects.defer("content").order_by("pk"))
+
+
+def _sent_fields(checked) -> list[str]:
+    return ["body", "attachment"] if checked is not None else ["body"]
+
+
 def _with_receipts(messages) -> list[Message]:
     """The messages, oldest first, each with ``read_by_other``: read by the other side (the client
     for the team's messages, anyone of the team for the client's), before this reading."""
-    messages = list(messages.prefetch_related("reads").order_by("sent_at", "pk"))
+    messages = list(messages.prefetch_related("reads", _attachments()).order_by("sent_at", "pk"))
     for message in messages:
         reads = message.reads.all()
         if message.from_client:
@@ -57,46 +69,63 @@ def _with_receipts(messages) -> list[Message]:
     return messages
 
 
-def _append(thread, **fields) -> Message:
+def _checked(attachment: bytes | None):
+    """The attachment as it may be kept (``lib/uploads.py``), or None; ValidationError on ``file``."""
+    return None if attachment is None else uploads.check_file(attachment, max_bytes=uploads.limit())
+
+
+def _append(thread, *, checked=None, **fields) -> Message:
     message = Message.objects.create(thread=thread, data_key_id=thread.data_key_id, **fields)
+    if checked is not None:
+        Attachment.objects.create(
+            message=message,
+            data_key_id=thread.data_key_id,
+            content_type=checked.content_type,
+            size=len(checked.content),
+            content=checked.content,
+        )
     thread.last_message_at = message.sent_at
     thread.save(update_fields=["last_message_at"])
     return message
 
 
-def message_to_client(*, actor, membership, case, body, request=None) -> Message:
-    """A message from the case team to the client (read on the portal)."""
+def message_to_client(*, actor, membership, case, body, attachment=None, request=None) -> Message:
+    """A message from the case team to the client (read on the portal), with a file if given."""
     require(membership)
-    body = _body(body)
+    body = _body(body, attachment=attachment)
+    checked = _checked(attachment)
     with transaction.atomic():
         case = access.get_case_for_messages(membership, case.pk)
         if case.client.erased_at is not None:
             raise ValidationError(_("This client's record was erased."))
         thread = _thread_for_update(case)
-        message = _append(thread, body=body, sender=actor, sender_organization_id=membership.organization_id)
+        message = _append(
+            thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
+        )
         notices.notice_queue(message=message, now=message.sent_at)
         audit.record(
             actor,
             "messaging.message_sent",
             message,
-            fields=["body"],
+            fields=_sent_fields(checked),
             organization=membership.organization_id,
             request=request,
         )
     return message
 
 
-def message_from_client(*, account, body) -> Message:
-    """A message from the client on the portal to their case team."""
-    body = _body(body)
+def message_from_client(*, account, body, attachment=None) -> Message:
+    """A message from the client on the portal to their case team, with a file if given."""
+    body = _body(body, attachment=attachment)
+    checked = _checked(attachment)
     with transaction.atomic():
         thread = _thread_for_update(account.case)
-        message = _append(thread, body=body, from_client=True)
+        message = _append(thread, checked=checked, body=body, from_client=True)
         audit.record(
             None,
             "messaging.message_sent",
             message,
-            fields=["body"],
+            fields=_sent_fields(checked),
             organization=account.case.organization_id,
             actor_label=CLIENT_LABEL,
         )
@@ -181,21 +210,24 @@ def _referral_thread_for_update(referral) -> Thread:
     return Thread.objects.select_for_update().get(referral=referral, kind=Thread.Kind.INTERAGENCY)
 
 
-def message_on_referral(*, actor, membership, referral, body, request=None) -> Message:
-    """A message from one organization of a referral to the other."""
+def message_on_referral(*, actor, membership, referral, body, attachment=None, request=None) -> Message:
+    """A message from one organization of a referral to the other, with a file if given."""
     require(membership)
-    body = _body(body)
+    body = _body(body, attachment=attachment)
+    checked = _checked(attachment)
     with transaction.atomic():
         referral = access.get_referral_for_messages(membership, referral.pk)
         if referral.client.erased_at is not None:
             raise ValidationError(_("This client's record was erased."))
         thread = _referral_thread_for_update(referral)
-        message = _append(thread, body=body, sender=actor, sender_organization_id=membership.organization_id)
+        message = _append(
+            thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
+        )
         audit.record(
             actor,
             "messaging.message_sent",
             message,
-            fields=["body"],
+            fields=_sent_fields(checked),
             organization=membership.organization_id,
             request=request,
         )
@@ -213,7 +245,7 @@ def referral_thread_read(*, actor, membership, referral, request=None) -> list[M
         return []
     messages = list(
         thread.messages.select_related("sender", "sender_organization")
-        .prefetch_related("reads")
+        .prefetch_related("reads", _attachments())
         .order_by("sent_at", "pk")
     )
     own = membership.organization_id
@@ -230,3 +262,38 @@ def referral_thread_read(*, actor, membership, referral, request=None) -> list[M
         )
         audit.record(actor, "messaging.thread_read", thread, fields=["body"], organization=own, request=request)
     return messages
+
+
+def attachment_for_client(*, account, pk) -> Attachment:
+    """An attachment of the client's own thread; else 404."""
+    found = (
+        Attachment.objects.select_related("message")
+        .filter(pk=pk, message__thread__case_id=account.case_id, message__thread__kind=Thread.Kind.CLIENT)
+        .first()
+    )
+    if found is None:
+        raise Http404
+    return found
+
+
+def attachment_for_staff(*, actor, membership, pk, case=None, referral=None, request=None) -> Attachment:
+    """An attachment of ``case``'s client thread or ``referral``'s thread, read by staff (audited); else 404."""
+    require(membership)
+    if case is not None:
+        case = access.get_case_for_messages(membership, case.pk)
+        where = {"message__thread__case": case, "message__thread__kind": Thread.Kind.CLIENT}
+    else:
+        referral = access.get_referral_for_messages(membership, referral.pk)
+        where = {"message__thread__referral": referral, "message__thread__kind": Thread.Kind.INTERAGENCY}
+    found = Attachment.objects.select_related("message").filter(pk=pk, **where).first()
+    if found is None:
+        raise Http404
+    audit.record(
+        actor,
+        "messaging.attachment_read",
+        found,
+        fields=["content"],
+        organization=membership.organization_id,
+        request=request,
+    )
+    return found

@@ -1,11 +1,10 @@
 """Documents the client uploads on the portal, and the case team's reading of them.
 
 The client uploads (``lib/uploads.check_file``: type by content, no archives or hidden files, images
-re-encoded without metadata) up to ``PORTAL_UPLOAD_MAX_MB``; the copy kept is encrypted under the
+re-encoded without metadata) up to ``UPLOAD_MAX_MB``; the copy kept is encrypted under the
 client's data key. Both sides may download; a member of staff's download is an audited read.
 """
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404
@@ -21,7 +20,7 @@ CLIENT_LABEL = "portal:client"
 
 
 def max_bytes() -> int:
-    return settings.PORTAL_UPLOAD_MAX_MB * 1024 * 1024
+    return uploads.limit()
 
 
 def document_upload(*, account, kind, data: bytes) -> Document:

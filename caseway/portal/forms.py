@@ -37,7 +37,14 @@ class StartForm(forms.Form):
 
 
 class MessageForm(forms.Form):
-    body = forms.CharField(label=_("Your message"), max_length=4000, widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label=_("Your message"), max_length=4000, required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    file = forms.FileField(
+        label=_("Add a photo or a PDF (if you want)"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
+    )
 
 
 class AppointmentRequestForm(forms.Form):

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from caseway.lib import uploads
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
 from caseway.messaging import access as messaging_access
@@ -50,14 +51,16 @@ def _page(request, case, form, *, error=None, status=200):
 def case_portal(request, case_pk):
     case = messaging_access.get_case_for_messages(request.membership, case_pk)
     if request.method == "POST":
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data.get("file")
             try:
                 thread_services.message_to_client(
                     actor=request.user,
                     membership=request.membership,
                     case=case,
                     body=form.cleaned_data["body"],
+                    attachment=uploads.read_limited(upload) if upload else None,
                     request=request,
                 )
             except ValidationError as error:
@@ -109,3 +112,12 @@ def case_document(request, case_pk, pk):
 def inbox(request):
     threads = list(messaging_access.inbox(request.membership)[: messaging_access.INBOX_SHOWN])
     return render(request, "portal/staff/inbox.html", {"threads": threads})
+
+
+@object_scoped(Action.VIEW_PERSONAL_DATA)
+def case_attachment(request, case_pk, pk):
+    case = messaging_access.get_case_for_messages(request.membership, case_pk)
+    found = thread_services.attachment_for_staff(
+        actor=request.user, membership=request.membership, pk=pk, case=case, request=request
+    )
+    return file_response(found)

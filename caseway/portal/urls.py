@@ -11,6 +11,7 @@ urlpatterns = [
     path("start/", views.start, name="start"),
     path("welcome/", views.welcome, name="welcome"),
     path("messages/", views.messages, name="messages"),
+    path("messages/files/<uuid:pk>/", views.attachment, name="attachment"),
     path("appointments/", views.appointments, name="appointments"),
     path("appointments/new/", views.appointment_new, name="appointment_new"),
     path("appointments/<uuid:pk>/change/", views.appointment_change, name="appointment_change"),

@@ -8,7 +8,7 @@ never cached (middleware). A signed-in client reaches only their own rows, throu
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -18,6 +18,7 @@ from caseway.clients import consent, export
 from caseway.clients.models import Consent
 from caseway.directory.access import public_services
 from caseway.directory.models import Language, Location
+from caseway.lib import uploads
 from caseway.lib.access import portal_client, public
 from caseway.lib.forms import add_service_errors
 from caseway.messaging import texts, thread_services
@@ -119,10 +120,15 @@ def home(request):
 def messages(request):
     account = request.portal_account
     if request.method == "POST":
-        form = MessageForm(request.POST)
+        form = MessageForm(request.POST, request.FILES)
         if form.is_valid():
+            upload = form.cleaned_data.get("file")
             try:
-                thread_services.message_from_client(account=account, body=form.cleaned_data["body"])
+                thread_services.message_from_client(
+                    account=account,
+                    body=form.cleaned_data["body"],
+                    attachment=uploads.read_limited(upload) if upload else None,
+                )
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
@@ -131,10 +137,13 @@ def messages(request):
         form = MessageForm()
     shown = thread_services.thread_read_by_client(account=account)
     return render(
-        request,
-        "portal/messages.html",
-        {"form": form, "shown": shown, "sent": request.GET.get("sent") == "1"},
+        request, "portal/messages.html", {"form": form, "shown": shown, "sent": request.GET.get("sent") == "1"}
     )
+
+
+@portal_client
+def attachment(request, pk):
+    return file_response(thread_services.attachment_for_client(account=request.portal_account, pk=pk))
 
 
 @portal_client
@@ -218,13 +227,9 @@ def appointment_change(request, pk):
     return render(request, "portal/appointment_change.html", {"form": form, "appointment": appointment})
 
 
-def file_response(document):
-    """The document as a download, never shown inline (a file is never a page of this site)."""
-    response = HttpResponse(document.content, content_type=document.content_type)
-    response["Content-Disposition"] = f'attachment; filename="{document.download_name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response
+def file_response(kept):
+    """A document or an attachment as a download (``lib/uploads.download``)."""
+    return uploads.download(kept.content, content_type=kept.content_type, filename=kept.download_name)
 
 
 @portal_client
@@ -233,8 +238,7 @@ def documents(request):
     form = DocumentForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        # One byte more than allowed is enough to say "too big": the rest is never read.
-        data = upload.read(document_services.max_bytes() + 1)
+        data = uploads.read_limited(upload)
         try:
             document_services.document_upload(account=account, kind=form.cleaned_data["kind"], data=data)
         except ValidationError as error:

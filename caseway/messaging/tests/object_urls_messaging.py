@@ -11,4 +11,18 @@ def _referral(personas):
     return ObjectCase(personas.caseworker_a, personas.outsider, {"pk": referral.pk})
 
 
-OBJECT_URLS = {"messaging:referral_thread": _referral}
+def _referral_attachment(personas):
+    from caseway.lib.tests.test_uploads import a_pdf
+    from caseway.messaging import thread_services
+    from caseway.tests.object_urls import ObjectCase
+
+    referral = a_referral(personas, Status.SENT)
+    membership = personas.caseworker_a.memberships.get()
+    message = thread_services.message_on_referral(
+        actor=personas.caseworker_a, membership=membership, referral=referral, body="", attachment=a_pdf()
+    )
+    attachment = message.attachments.get()
+    return ObjectCase(personas.caseworker_a, personas.outsider, {"pk": referral.pk, "attachment_pk": attachment.pk})
+
+
+OBJECT_URLS = {"messaging:referral_thread": _referral, "messaging:referral_attachment": _referral_attachment}

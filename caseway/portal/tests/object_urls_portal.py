@@ -32,9 +32,23 @@ def _document(personas):
     return _object_case(personas.caseworker_a, personas.outsider, {"case_pk": account.case.pk, "pk": document.pk})
 
 
+def _attachment(personas):
+    from caseway.casework.tests.appointment_helpers import member
+    from caseway.lib.tests.test_uploads import a_pdf
+    from caseway.messaging import thread_services
+
+    case = a_portal_case(personas)
+    message = thread_services.message_to_client(
+        actor=personas.caseworker_a, membership=member(personas.caseworker_a), case=case, body="", attachment=a_pdf()
+    )
+    attachment = message.attachments.get()
+    return _object_case(personas.caseworker_a, personas.outsider, {"case_pk": case.pk, "pk": attachment.pk})
+
+
 OBJECT_URLS = {
     "portal_staff:case_portal": _case,
     "portal_staff:case_portal_invite": lambda personas: _case(personas, method="post"),
     "portal_staff:case_portal_request_handled": _request,
     "portal_staff:case_document": _document,
+    "portal_staff:case_attachment": _attachment,
 }

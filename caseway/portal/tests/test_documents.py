@@ -61,7 +61,7 @@ def test_it_says_why_a_file_is_refused_and_keeps_nothing(personas, data, name, m
 
 
 def test_it_refuses_a_file_over_the_limit(personas, settings):
-    settings.PORTAL_UPLOAD_MAX_MB = 1
+    settings.UPLOAD_MAX_MB = 1
     _account, portal = _signed_in(personas)
     response = _send(portal, a_pdf(extra=b" " * (1024 * 1024)), name="big.pdf", kind="certificate")
     assert "The file is too big. The largest allowed is 1.0\xa0MB." in response.content.decode()
