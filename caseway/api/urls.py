@@ -14,6 +14,7 @@ from caseway.clients.api import (
     ConsentRevoke,
     ConsentWordingList,
 )
+from caseway.messaging.api import CaseMessages, ReferralMessages
 from caseway.orgs.api import OrganizationDetail, OrganizationList
 from caseway.referrals import api as referrals_api
 from caseway.referrals.statistics_api import NetworkStatistics
@@ -23,6 +24,7 @@ app_name = "api"
 urlpatterns = [
     path("schema/", second_factor_exempt(views.SchemaView.as_view()), name="schema"),
     path("docs/", views.docs, name="docs"),
+    path("docs/schemas/", views.docs_schemas, name="docs_schemas"),
     path("me/", MeView.as_view(), name="me"),
     path("organizations/", OrganizationList.as_view(), name="organization_list"),
     path("organizations/<int:pk>/", OrganizationDetail.as_view(), name="organization_detail"),
@@ -49,6 +51,8 @@ urlpatterns = [
         referrals_api.ReferralCloseUnsuccessful.as_view(),
         name="referral_close_unsuccessful",
     ),
+    path("referrals/<uuid:pk>/messages/", ReferralMessages.as_view(), name="referral_messages"),
+    path("cases/<uuid:pk>/messages/", CaseMessages.as_view(), name="case_messages"),
     path("referrals/<uuid:pk>/withdraw/", referrals_api.ReferralWithdraw.as_view(), name="referral_withdraw"),
     path("pathways/", referrals_api.PathwayList.as_view(), name="pathway_list"),
     path("cases/<uuid:pk>/pathways/", referrals_api.CasePathwayRuns.as_view(), name="case_pathways"),

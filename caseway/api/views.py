@@ -34,7 +34,14 @@ class SchemaView(SpectacularAPIView):
 @public
 @second_factor_exempt
 def docs(request):
+    """The operations; their schemas are on a page of their own (each page within the 2G budget)."""
     return render(request, "api/docs.html", describe(get_schema()))
+
+
+@public
+@second_factor_exempt
+def docs_schemas(request):
+    return render(request, "api/docs_schemas.html", describe(get_schema()))
 
 
 class NotFoundView(APIView):

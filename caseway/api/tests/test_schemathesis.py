@@ -23,6 +23,10 @@ from caseway.clients.tests.factories import a_case
 FAST = settings(max_examples=20, deadline=None, database=None, suppress_health_check=list(HealthCheck))
 OPERATIONS = {
     "GET /api/v1/me/",
+    "GET /api/v1/cases/{id}/messages/",
+    "POST /api/v1/cases/{id}/messages/",
+    "GET /api/v1/referrals/{id}/messages/",
+    "POST /api/v1/referrals/{id}/messages/",
     "GET /api/v1/organizations/",
     "GET /api/v1/organizations/{id}/",
     "GET /api/v1/clients/",

@@ -25,4 +25,16 @@ def _referral_attachment(personas):
     return ObjectCase(personas.caseworker_a, personas.outsider, {"pk": referral.pk, "attachment_pk": attachment.pk})
 
 
-OBJECT_URLS = {"messaging:referral_thread": _referral, "messaging:referral_attachment": _referral_attachment}
+def _case(personas):
+    from caseway.casework.tests.appointment_helpers import a_client_case
+    from caseway.tests.object_urls import ObjectCase
+
+    return ObjectCase(personas.caseworker_a, personas.outsider, {"pk": a_client_case(personas).pk})
+
+
+OBJECT_URLS = {
+    "messaging:referral_thread": _referral,
+    "messaging:referral_attachment": _referral_attachment,
+    "api:referral_messages": _referral,
+    "api:case_messages": _case,
+}
