@@ -75,3 +75,11 @@ class DocumentForm(forms.Form):
         label=_("Choose the file or take a photo"),
         widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,application/pdf"}),
     )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("The 6 numbers in your app"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "class": "big"}),
+    )

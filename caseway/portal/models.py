@@ -31,6 +31,12 @@ class PortalAccount(models.Model):
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
     number = models.CharField(max_length=8, unique=True)
     pin_hash = models.CharField(max_length=200, blank=True)
+    # The client's data key: the second factor's secret is theirs, shredded with the rest.
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    # An authenticator app's secret (base32), if the client added this second lock.
+    second_factor = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    # The last time step accepted: a code is never accepted twice.
+    second_factor_step = models.BigIntegerField(null=True, blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.INVITED)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     lockouts = models.PositiveSmallIntegerField(default=0)
@@ -74,6 +80,7 @@ class PortalSignIn(models.Model):
     class Outcome(models.TextChoices):
         SIGNED_IN = "signed_in", _("Signed in")
         WRONG_PIN = "wrong_pin", _("Wrong PIN")
+        WRONG_CODE = "wrong_code", _("Wrong code from the app")
         REFUSED_LOCKED = "refused_locked", _("Refused: account locked")
         PIN_SET = "pin_set", _("PIN chosen")
         LOCKED_BY_CLIENT = "locked_by_client", _("Locked by you")

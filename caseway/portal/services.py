@@ -9,6 +9,8 @@
   account for ``PORTAL_LOCKOUT_MINUTES``, doubled at each further lockout (at most a day); every
   attempt is kept for the client's own history. An unknown number costs the same hash as a wrong
   PIN and answers the same words, so nobody learns which numbers exist.
+- **Second lock** (optional): an authenticator app's code after the PIN; wrong codes count with the
+  wrong PINs; a code is never accepted twice.
 - **Lock** ("someone else may be using my phone"): the client locks their own account in one tap;
   every session ends and the case's caseworker gets an alert to get in touch safely.
 
@@ -16,9 +18,11 @@ The client's actions are audited without an address (``request`` is not passed):
 connects from is not the log's business.
 """
 
+import base64
 import datetime
 import secrets
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.conf import settings
 from django.contrib.auth.hashers import check_password, make_password
@@ -26,6 +30,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp.oath import TOTP
 
 from caseway import audit
 from caseway.clients import access as client_access
@@ -127,7 +132,9 @@ def invitation_create(*, actor, membership, case, request=None) -> Invitation:
         if account is not None and account.case_id != case.pk:
             raise ValidationError(_("The client already has a portal account with another organization."))
         if account is None:
-            account = PortalAccount.objects.create(client_id=case.client_id, case=case, number=_new_number())
+            account = PortalAccount.objects.create(
+                client_id=case.client_id, case=case, number=_new_number(), data_key_id=case.client.data_key_id
+            )
             _audit("portal.account_created", account, actor=actor, request=request)
         account.case = case
         PortalInvitation.objects.filter(account=account, used_at=None, withdrawn_at=None).update(withdrawn_at=now)
@@ -234,31 +241,127 @@ def sign_in(*, number, pin, device="", shared_device=False) -> PortalAccount:
                 _("Too many wrong PINs. Wait %(minutes)d minutes, then try again.") % {"minutes": minutes}
             )
         elif not check_password(pins.ascii_digits(pin), account.pin_hash):
-            account.failed_attempts += 1
-            fields = ["failed_attempts"]
-            if account.failed_attempts >= settings.PORTAL_MAX_ATTEMPTS:
-                account.lockouts += 1
-                account.failed_attempts = 0
-                account.locked_until = now + _lockout_length(account.lockouts)
-                fields += ["lockouts", "locked_until"]
-                _audit("portal.locked_out", account)
-            account.save(update_fields=fields)
-            PortalSignIn.objects.create(account=account, at=now, outcome=PortalSignIn.Outcome.WRONG_PIN, device=device)
+            _count_failure(account, now=now, outcome=PortalSignIn.Outcome.WRONG_PIN, device=device)
             refusal = _refusal()
+        elif account.second_factor:
+            account.needs_code = True  # the PIN was right; the count goes on until the code is
         else:
-            account.failed_attempts = 0
-            account.lockouts = 0
-            account.locked_until = None
-            account.save(update_fields=["failed_attempts", "lockouts", "locked_until"])
-            PortalSignIn.objects.create(
-                account=account,
-                at=now,
-                outcome=PortalSignIn.Outcome.SIGNED_IN,
-                device=device,
-                shared_device=shared_device,
-            )
-            _audit("portal.signed_in", account)
+            _signed_in(account, now=now, device=device, shared_device=shared_device)
     # Raised after the block: the count of wrong PINs must be kept, not rolled back.
+    if refusal is not None:
+        raise refusal
+    return account
+
+
+def _signed_in(account, *, now, device, shared_device):
+    account.failed_attempts = 0
+    account.lockouts = 0
+    account.locked_until = None
+    account.save(update_fields=["failed_attempts", "lockouts", "locked_until"])
+    PortalSignIn.objects.create(
+        account=account, at=now, outcome=PortalSignIn.Outcome.SIGNED_IN, device=device, shared_device=shared_device
+    )
+    _audit("portal.signed_in", account)
+
+
+def _count_failure(account, *, now, outcome, device) -> None:
+    """A wrong PIN or code: counted, and the account locked for a while after too many."""
+    account.failed_attempts += 1
+    fields = ["failed_attempts"]
+    if account.failed_attempts >= settings.PORTAL_MAX_ATTEMPTS:
+        account.lockouts += 1
+        account.failed_attempts = 0
+        account.locked_until = now + _lockout_length(account.lockouts)
+        fields += ["lockouts", "locked_until"]
+        _audit("portal.locked_out", account)
+    account.save(update_fields=fields)
+    PortalSignIn.objects.create(account=account, at=now, outcome=outcome, device=device)
+
+
+# ---------------------------------------------------------------------------------------------
+# The second lock: an authenticator app's code after the PIN
+
+
+def _totp(secret: str) -> TOTP:
+    return TOTP(base64.b32decode(secret), step=30, digits=6)
+
+
+def _accepted_step(secret: str, code: str, last_step) -> int | None:
+    """The time step ``code`` belongs to (one step of drift either way), if never used; else None."""
+    code = pins.ascii_digits(code)
+    if not (code.isdigit() and len(code) == 6):
+        return None
+    totp = _totp(secret)
+    now_step = totp.t()
+    for step in (now_step - 1, now_step, now_step + 1):
+        if last_step is not None and step <= last_step:
+            continue
+        totp.time = step * 30
+        if totp.token() == int(code):
+            return step
+    return None
+
+
+def second_factor_new_secret() -> str:
+    return base64.b32encode(secrets.token_bytes(20)).decode()
+
+
+def second_factor_uri(account, secret: str) -> str:
+    """The otpauth URI for the app: the neutral site name, no number, no name."""
+    label = quote(settings.PORTAL_SITE_NAME)
+    return f"otpauth://totp/{label}?secret={secret}&issuer={label}&digits=6&period=30"
+
+
+def second_factor_add(*, account, secret, code) -> bool:
+    """Keep ``secret`` as the account's second lock if ``code`` comes from it; False otherwise."""
+    with transaction.atomic():
+        account = PortalAccount.objects.select_for_update().select_related("case").get(pk=account.pk)
+        step = _accepted_step(secret, code, None)
+        if step is None:
+            return False
+        account.second_factor = secret
+        account.second_factor_step = step
+        account.save(update_fields=["second_factor", "second_factor_step"])
+        _audit("portal.second_factor_added", account, fields=["second_factor"])
+    return True
+
+
+def second_factor_remove(*, account, code) -> bool:
+    """Take the second lock away, with a current code from it; False if the code is not right."""
+    with transaction.atomic():
+        account = PortalAccount.objects.select_for_update().select_related("case").get(pk=account.pk)
+        if not account.second_factor or _accepted_step(account.second_factor, code, account.second_factor_step) is None:
+            return False
+        account.second_factor = None
+        account.second_factor_step = None
+        account.save(update_fields=["second_factor", "second_factor_step"])
+        _audit("portal.second_factor_removed", account, fields=["second_factor"])
+    return True
+
+
+def sign_in_code(*, account_pk, code, device="", shared_device=False) -> PortalAccount:
+    """The second step: the app's code after the right PIN. Wrong codes count like wrong PINs."""
+    now = timezone.now()
+    refusal = None
+    with transaction.atomic():
+        account = (
+            PortalAccount.objects.select_for_update()
+            .select_related("case", "client")
+            .filter(pk=account_pk, status=PortalAccount.Status.ACTIVE, client__erased_at__isnull=True)
+            .first()
+        )
+        if account is None or not account.second_factor:
+            raise _refusal()
+        if account.locked_until is not None and account.locked_until > now:
+            raise SignInRefused(_("Too many wrong tries. Wait a while, then sign in again."))
+        step = _accepted_step(account.second_factor, code, account.second_factor_step)
+        if step is None:
+            _count_failure(account, now=now, outcome=PortalSignIn.Outcome.WRONG_CODE, device=device)
+            refusal = SignInRefused(_("This code is not right. Look at the app and type the new code."))
+        else:
+            account.second_factor_step = step
+            account.save(update_fields=["second_factor_step"])
+            _signed_in(account, now=now, device=device, shared_device=shared_device)
     if refusal is not None:
         raise refusal
     return account

@@ -17,6 +17,9 @@ LAST_SEEN = "portal_last_seen"
 SHARED_DEVICE = "portal_shared_device"
 EXPIRED = "portal_expired"
 NUMBER_COOKIE = "portal_number"
+PENDING = "portal_pending"  # the right PIN, waiting for the app's code
+PENDING_SECONDS = 5 * 60
+NEW_SECOND_LOCK = "portal_new_second_lock"
 
 
 def start(request, account, *, shared_device: bool) -> None:
@@ -48,3 +51,15 @@ def device_of(request) -> str:
     """A coarse word for the device, from the browser's own description: "phone" or "computer"."""
     agent = request.headers.get("User-Agent", "").lower()
     return "phone" if any(word in agent for word in ("mobile", "android", "iphone", "kaios")) else "computer"
+
+
+def wait_for_code(request, account, *, shared_device: bool) -> None:
+    request.session.flush()
+    request.session[PENDING] = {"account": str(account.pk), "at": time.time(), "shared": bool(shared_device)}
+
+
+def pending(request) -> dict | None:
+    waiting = request.session.get(PENDING)
+    if not waiting or time.time() - waiting.get("at", 0) > PENDING_SECONDS:
+        return None
+    return waiting

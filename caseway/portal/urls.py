@@ -8,6 +8,7 @@ app_name = "portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.sign_in, name="login"),
+    path("login/code/", views.sign_in_code, name="login_code"),
     path("start/", views.start, name="start"),
     path("welcome/", views.welcome, name="welcome"),
     path("messages/", views.messages, name="messages"),
@@ -24,5 +25,7 @@ urlpatterns = [
     path("help/", views.resources, name="resources"),
     path("safety/", views.safety, name="safety"),
     path("safety/lock/", views.lock, name="lock"),
+    path("safety/second-lock/", views.second_factor_add, name="second_factor_add"),
+    path("safety/second-lock/remove/", views.second_factor_remove, name="second_factor_remove"),
     path("logout/", views.sign_out, name="logout"),
 ]

@@ -5,6 +5,10 @@ never cached (middleware). A signed-in client reaches only their own rows, throu
 ``request.portal_account``.
 """
 
+import io
+
+import qrcode
+import qrcode.image.svg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
@@ -12,6 +16,8 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseway.clients import consent, export
@@ -26,6 +32,7 @@ from caseway.portal import access, document_services, request_services, services
 from caseway.portal.forms import (
     AppointmentChangeForm,
     AppointmentRequestForm,
+    CodeForm,
     DocumentForm,
     MessageForm,
     SignInForm,
@@ -72,12 +79,38 @@ def sign_in(request):
             except services.SignInRefused as refusal:
                 form.add_error(None, refusal.message)
             else:
+                if getattr(account, "needs_code", False):
+                    session.wait_for_code(request, account, shared_device=shared)
+                    return redirect("portal:login_code")
                 session.start(request, account, shared_device=shared)
                 return _remember_number(redirect("portal:home"), request, account, shared)
     else:
         remembered = request.COOKIES.get(session.NUMBER_COOKIE, "")
         form = SignInForm(initial={"number": services.format_number(remembered) if remembered.isdigit() else ""})
     return render(request, "portal/sign_in.html", {"form": form, "expired": expired})
+
+
+@public
+def sign_in_code(request):
+    """The second step, for a client who added the second lock: the code their app shows."""
+    waiting = session.pending(request)
+    if waiting is None:
+        return redirect("portal:login")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.sign_in_code(
+                account_pk=waiting["account"],
+                code=form.cleaned_data["code"],
+                device=session.device_of(request),
+                shared_device=waiting["shared"],
+            )
+        except services.SignInRefused as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            session.start(request, account, shared_device=waiting["shared"])
+            return _remember_number(redirect("portal:home"), request, account, waiting["shared"])
+    return render(request, "portal/sign_in_code.html", {"form": form})
 
 
 @public
@@ -150,7 +183,70 @@ def attachment(request, pk):
 def safety(request):
     history = PortalSignIn.objects.filter(account=request.portal_account)[:HISTORY_SHOWN]
     return render(
-        request, "portal/safety.html", {"history": history, "shared_device": session.is_shared_device(request)}
+        request,
+        "portal/safety.html",
+        {
+            "history": history,
+            "shared_device": session.is_shared_device(request),
+            "has_second_lock": bool(request.portal_account.second_factor),
+            "changed": request.GET.get("changed") == "1",
+            "remove_form": CodeForm(),
+        },
+    )
+
+
+def _qr_svg(uri: str) -> str:
+    image = qrcode.make(uri, image_factory=qrcode.image.svg.SvgPathImage, box_size=6)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    # Inline in the page: without the XML declaration a file would start with.
+    return buffer.getvalue().decode().split("?>", 1)[-1].strip()
+
+
+@portal_client
+def second_factor_add(request):
+    account = request.portal_account
+    if account.second_factor:
+        return redirect("portal:safety")
+    secret = request.session.get(session.NEW_SECOND_LOCK) or services.second_factor_new_secret()
+    request.session[session.NEW_SECOND_LOCK] = secret
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if services.second_factor_add(account=account, secret=secret, code=form.cleaned_data["code"]):
+            request.session.pop(session.NEW_SECOND_LOCK, None)
+            return redirect(f"{reverse('portal:safety')}?changed=1")
+        form.add_error("code", _("This code is not right. Look at the app and type the new code."))
+    return render(
+        request,
+        "portal/second_factor.html",
+        {
+            "form": form,
+            "qr": mark_safe(_qr_svg(services.second_factor_uri(account, secret))),  # noqa: S308 - our own SVG
+            "secret": " ".join(secret[index : index + 4] for index in range(0, len(secret), 4)),
+        },
+    )
+
+
+@require_POST
+@portal_client
+def second_factor_remove(request):
+    form = CodeForm(request.POST)
+    if form.is_valid() and services.second_factor_remove(
+        account=request.portal_account, code=form.cleaned_data["code"]
+    ):
+        return redirect(f"{reverse('portal:safety')}?changed=1")
+    history = PortalSignIn.objects.filter(account=request.portal_account)[:HISTORY_SHOWN]
+    form.add_error("code", _("This code is not right. Look at the app and type the new code."))
+    return render(
+        request,
+        "portal/safety.html",
+        {
+            "history": history,
+            "has_second_lock": True,
+            "remove_form": form,
+            "shared_device": session.is_shared_device(request),
+        },
+        status=400,
     )
 
 

@@ -29,6 +29,7 @@ SIGNED_IN = (
     "portal:resources",
     "portal:journey",
     "portal_feedback:send",
+    "portal:second_factor_add",
     "portal:safety",
 )
 
