@@ -2,20 +2,24 @@
 
 In each of the two organizations with the most open demo cases, the first three of them (oldest
 first) whose client agreed to use the portal (the demo records that agreement): two clients have
-chosen the demo PIN (a message thread with their caseworker, one request for an appointment), one
+chosen the demo PIN (a message thread with their caseworker, one request for an appointment, a
+picture of a fictional certificate they uploaded), one
 is only invited. An invitation code is kept as a digest only, so the invited clients get a fresh
 code at every run, printed with the rest; the others keep their number and the demo PIN.
 """
 
+import io
+
 from django.db import transaction
 from django.db.models import Count, Q
+from PIL import Image, ImageDraw
 
 from caseway.clients import consent
 from caseway.clients.models import Case, CaseStatus, Consent, ConsentPurpose
 from caseway.messaging import thread_services
 from caseway.orgs.demo import DEMO_DOMAIN
 from caseway.orgs.models import Membership
-from caseway.portal import request_services, services
+from caseway.portal import document_services, request_services, services
 from caseway.portal.models import PortalAccount
 
 DEMO_PIN = "480613"  # published with the demo, like the staff password
@@ -68,7 +72,21 @@ def _activate(case, worker):
     request_services.request_create(
         account=account, kind="new", preferred_times="Tuesday or Wednesday morning", childcare_needed=True
     )
+    document_services.document_upload(account=account, kind="certificate", data=_demo_certificate())
     return account
+
+
+def _demo_certificate() -> bytes:
+    """A small picture of a fictional certificate, drawn here (no real document anywhere)."""
+    image = Image.new("RGB", (320, 200), (250, 248, 240))
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((8, 8, 311, 191), outline=(60, 60, 60), width=3)
+    draw.text((24, 40), "TRAINING CERTIFICATE", fill=(20, 20, 20))
+    draw.text((24, 80), "Fictional demo document", fill=(60, 60, 60))
+    draw.text((24, 120), "Tailoring, level 1", fill=(60, 60, 60))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
 
 
 def _demo_cases(network):

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caseway.messaging.models import Message
-from caseway.portal.models import AppointmentRequest, PortalAccount
+from caseway.portal.models import AppointmentRequest, Document, PortalAccount
 
 ACTIVE = re.compile(r"^(?P<org>\S+)\s+number (?P<number>\d{8})  PIN (?P<pin>\d+)$", re.M)
 INVITED = re.compile(r"^(?P<org>\S+)\s+number (?P<number>\d{8})  invitation code (?P<code>\S+) ", re.M)
@@ -27,6 +27,7 @@ def test_it_prints_portal_logins_for_two_organizations(printed, db):
         assert Message.objects.filter(thread__case=account.case, from_client=True).exists()
         assert Message.objects.filter(thread__case=account.case, from_client=False).exists()
         assert AppointmentRequest.objects.filter(account=account).exists()
+        assert Document.objects.filter(account=account, content_type="image/png").exists()
 
 
 def test_a_printed_number_and_pin_sign_in(printed, db):
