@@ -18,7 +18,7 @@ from django.apps import apps
 from django.conf import settings
 
 from caseway import audit
-from caseway.messaging import reminders, safe_times, texts
+from caseway.messaging import reminders, texts
 from caseway.messaging.models import Message, MessageRead, Notification
 
 PURPOSE = Notification.Purpose.NEW_MESSAGE
@@ -57,27 +57,11 @@ def notice_queue(*, message, now) -> Notification | None:
     notification = Notification(
         client=client, data_key_id=client.data_key_id, purpose=PURPOSE, object_id=message.pk, created_at=now
     )
-    answer, code = reminders.contact_answer(client, now)
-    channel, address = reminders.channel_and_destination(client, answer) if answer else ("", "")
-    rule = safe_times.parse(answer.safe_times) if answer and channel else None
-    window = safe_times.next_window(rule, now, _window_end(now)) if rule else None
-    if answer and not channel:
-        code = Code.NO_DESTINATION
-    elif channel and rule is None:
-        code = Code.SAFE_TIMES_UNCLEAR
-    elif rule and window is None:
-        code = Code.NO_SAFE_TIME
-    if window is None:
-        notification.channel = channel or Notification.Channel.NONE
-        notification.status, notification.code = Status.SUPPRESSED, code
+    if not reminders.decide(notification, client, now=now, latest=_window_end(now)):
         notification.save()
         _audit("messaging.notice_suppressed", notification, case.organization_id)
         return notification
-    notification.channel = channel
-    notification.destination = address
     notification.text = texts.new_message(texts.client_language(client))
-    notification.not_before, notification.not_after = window
-    notification.code = Code.QUEUED
     notification.save()
     _audit("messaging.notice_queued", notification, case.organization_id)
     return notification

@@ -118,6 +118,31 @@ def _latest_send(appointment) -> datetime.datetime:
 # Queue
 
 
+def decide(notification, client, *, now, latest) -> bool:
+    """Fill the unsaved ``notification`` for ``client``: the first written channel they agreed to that
+    has a destination, and the first window of their safe times before ``latest`` (True: to send, its
+    text still to set); or suppressed with the code saying why (False). Saves nothing."""
+    answer, code = contact_answer(client, now)
+    channel, address = channel_and_destination(client, answer) if answer else ("", "")
+    rule = safe_times.parse(answer.safe_times) if answer and channel else None
+    window = safe_times.next_window(rule, now, latest) if rule else None
+    if answer and not channel:
+        code = Code.NO_DESTINATION
+    elif channel and rule is None:
+        code = Code.SAFE_TIMES_UNCLEAR
+    elif rule and window is None:
+        code = Code.NO_SAFE_TIME
+    if window is None:
+        notification.channel = channel or Notification.Channel.NONE
+        notification.status, notification.code = Status.SUPPRESSED, code
+        return False
+    notification.channel = channel
+    notification.destination = address
+    notification.not_before, notification.not_after = window
+    notification.code = Code.QUEUED
+    return True
+
+
 def due_appointments(*, now, hours=None):
     """Scheduled appointments starting within the lead time, not handled yet, of clients not erased."""
     hours = settings.REMINDER_HOURS if hours is None else hours
@@ -162,27 +187,11 @@ def queue_one(pk, *, now, hours=None) -> Notification | None:
         notification = Notification(
             client=client, data_key_id=client.data_key_id, purpose=PURPOSE, object_id=appointment.pk, created_at=now
         )
-        answer, code = contact_answer(client, now)
-        channel, address = channel_and_destination(client, answer) if answer else ("", "")
-        rule = safe_times.parse(answer.safe_times) if answer and channel else None
-        window = safe_times.next_window(rule, now, _latest_send(appointment)) if rule else None
-        if answer and not channel:
-            code = Code.NO_DESTINATION
-        elif channel and rule is None:
-            code = Code.SAFE_TIMES_UNCLEAR
-        elif rule and window is None:
-            code = Code.NO_SAFE_TIME
-        if window is None:
-            notification.channel = channel or Notification.Channel.NONE
-            notification.status, notification.code = Status.SUPPRESSED, code
+        if not decide(notification, client, now=now, latest=_latest_send(appointment)):
             notification.save()
             _audit("messaging.reminder_suppressed", notification, case.organization_id)
             return notification
-        notification.channel = channel
-        notification.destination = address
         notification.text = texts.appointment_reminder(appointment.starts_at, texts.client_language(client))
-        notification.not_before, notification.not_after = window
-        notification.code = Code.QUEUED
         notification.save()
         _audit("messaging.reminder_queued", notification, case.organization_id, read_phone=True)
         return notification

@@ -34,17 +34,23 @@ def _body(text, *, attachment=None) -> str:
     return text
 
 
-def _thread_for_update(case) -> Thread:
-    """The case's client thread, created on first use, locked (both sides may write at once)."""
-    thread = Thread.objects.select_for_update().filter(case=case, kind=Thread.Kind.CLIENT).first()
+def _thread_for_update(kind, data_key_id, **hung_on) -> Thread:
+    """The thread of ``kind`` on ``hung_on`` (a case, a referral), created on first use and locked:
+    both sides may write at once."""
+    threads = Thread.objects.select_for_update().filter(kind=kind, **hung_on)
+    thread = threads.first()
     if thread is not None:
         return thread
     try:
         with transaction.atomic():
-            Thread.objects.create(case=case, kind=Thread.Kind.CLIENT, data_key_id=case.client.data_key_id)
+            Thread.objects.create(kind=kind, data_key_id=data_key_id, **hung_on)
     except IntegrityError:
         pass  # created by the other side meanwhile
-    return Thread.objects.select_for_update().get(case=case, kind=Thread.Kind.CLIENT)
+    return threads.get()
+
+
+def _client_thread_for_update(case) -> Thread:
+    return _thread_for_update(Thread.Kind.CLIENT, case.client.data_key_id, case=case)
 
 
 def _attachments():
@@ -98,7 +104,7 @@ def message_to_client(*, actor, membership, case, body, attachment=None, request
         case = access.get_case_for_messages(membership, case.pk)
         if case.client.erased_at is not None:
             raise ValidationError(_("This client's record was erased."))
-        thread = _thread_for_update(case)
+        thread = _client_thread_for_update(case)
         message = _append(
             thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
         )
@@ -119,7 +125,7 @@ def message_from_client(*, account, body, attachment=None) -> Message:
     body = _body(body, attachment=attachment)
     checked = _checked(attachment)
     with transaction.atomic():
-        thread = _thread_for_update(account.case)
+        thread = _client_thread_for_update(account.case)
         message = _append(thread, checked=checked, body=body, from_client=True)
         audit.record(
             None,
@@ -197,17 +203,7 @@ def unread_for_client(account) -> int:
 
 
 def _referral_thread_for_update(referral) -> Thread:
-    thread = Thread.objects.select_for_update().filter(referral=referral, kind=Thread.Kind.INTERAGENCY).first()
-    if thread is not None:
-        return thread
-    try:
-        with transaction.atomic():
-            Thread.objects.create(
-                referral=referral, kind=Thread.Kind.INTERAGENCY, data_key_id=referral.client.data_key_id
-            )
-    except IntegrityError:
-        pass  # created by the other organization meanwhile
-    return Thread.objects.select_for_update().get(referral=referral, kind=Thread.Kind.INTERAGENCY)
+    return _thread_for_update(Thread.Kind.INTERAGENCY, referral.client.data_key_id, referral=referral)
 
 
 def message_on_referral(*, actor, membership, referral, body, attachment=None, request=None) -> Message:
