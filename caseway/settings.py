@@ -14,7 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
-from caseway.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from caseway.lib.env import ConfigurationError, env_bool, env_int, env_int_within, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("CASEWAY_VAR_DIR", str(BASE_DIR / "var")))
@@ -264,7 +264,7 @@ MESSAGING_SMS_GATEWAY_TOKEN = env_str("CASEWAY_SMS_GATEWAY_TOKEN", "")
 MESSAGING_SMS_GATEWAY_USER = env_str("CASEWAY_SMS_GATEWAY_USER", "")
 MESSAGING_SMS_GATEWAY_PASSWORD = env_str("CASEWAY_SMS_GATEWAY_PASSWORD", "")
 MESSAGING_SMS_GATEWAY_SENDER = env_str("CASEWAY_SMS_GATEWAY_SENDER", "")
-MESSAGING_SMS_GATEWAY_TIMEOUT = env_int("CASEWAY_SMS_GATEWAY_TIMEOUT", 10)
+MESSAGING_SMS_GATEWAY_TIMEOUT = env_int_within("CASEWAY_SMS_GATEWAY_TIMEOUT", 10, 1, 60)
 CSRF_FAILURE_VIEW = "caseway.views.csrf_failure"
 
 # Transport security. Production defaults are strict; a TLS-terminating proxy sets
@@ -386,15 +386,15 @@ API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)
 SITE_NAME = env_str("CASEWAY_SITE_NAME", "Caseway")
 # The portal shows only neutral words: someone else may look at the client's phone.
 PORTAL_SITE_NAME = env_str("CASEWAY_PORTAL_SITE_NAME", "Community services")
-PORTAL_INVITATION_DAYS = env_int("CASEWAY_PORTAL_INVITATION_DAYS", 7)
-PORTAL_MAX_ATTEMPTS = env_int("CASEWAY_PORTAL_MAX_ATTEMPTS", 5)
-PORTAL_LOCKOUT_MINUTES = env_int("CASEWAY_PORTAL_LOCKOUT_MINUTES", 15)
-PORTAL_IDLE_MINUTES = env_int("CASEWAY_PORTAL_IDLE_MINUTES", 15)
-PORTAL_SHARED_IDLE_MINUTES = env_int("CASEWAY_PORTAL_SHARED_IDLE_MINUTES", 5)
+PORTAL_INVITATION_DAYS = env_int_within("CASEWAY_PORTAL_INVITATION_DAYS", 7, 1, 30)
+PORTAL_MAX_ATTEMPTS = env_int_within("CASEWAY_PORTAL_MAX_ATTEMPTS", 5, 3, 10)
+PORTAL_LOCKOUT_MINUTES = env_int_within("CASEWAY_PORTAL_LOCKOUT_MINUTES", 15, 1, 24 * 60)
+PORTAL_IDLE_MINUTES = env_int_within("CASEWAY_PORTAL_IDLE_MINUTES", 15, 1, 60)
+PORTAL_SHARED_IDLE_MINUTES = env_int_within("CASEWAY_PORTAL_SHARED_IDLE_MINUTES", 5, 1, 30)
 # Documents and message attachments (lib/uploads.py checks them).
-UPLOAD_MAX_MB = env_int("CASEWAY_UPLOAD_MAX_MB", 5)
+UPLOAD_MAX_MB = env_int_within("CASEWAY_UPLOAD_MAX_MB", 5, 1, 50)
 # How long a "you have a new message" notice may wait for the client's next safe time.
-MESSAGE_NOTICE_HOURS = env_int("CASEWAY_MESSAGE_NOTICE_HOURS", 48)
+MESSAGE_NOTICE_HOURS = env_int_within("CASEWAY_MESSAGE_NOTICE_HOURS", 48, 1, 168)
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 
 if TEST_MODE:

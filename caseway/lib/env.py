@@ -52,6 +52,14 @@ def env_int(name: str, default: int) -> int:
         raise ConfigurationError(f"{name} must be a whole number, not {value!r}") from error
 
 
+def env_int_within(name: str, default: int, low: int, high: int) -> int:
+    """``env_int``, refused (the service does not start) outside ``low``..``high``."""
+    value = env_int(name, default)
+    if not low <= value <= high:
+        raise ConfigurationError(f"{name} must be from {low} to {high}, not {value}")
+    return value
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     value = _raw(name)
     if value is None or value.strip() == "":

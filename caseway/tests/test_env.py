@@ -2,7 +2,7 @@
 
 import pytest
 
-from caseway.lib.env import ConfigurationError, env_bool, env_int, env_list, env_str
+from caseway.lib.env import ConfigurationError, env_bool, env_int, env_int_within, env_list, env_str
 
 NAME = "CASEWAY_TEST_ENV_VALUE"
 
@@ -119,3 +119,13 @@ def test_it_names_the_variable_when_its_file_is_not_text(monkeypatch, tmp_path):
     with pytest.raises(ConfigurationError, match=f"{NAME}_FILE") as caught:
         env_str(NAME)
     assert "secret" not in str(caught.value).replace(str(binary), "")
+
+
+def test_it_reads_an_int_within_bounds_and_refuses_one_outside(monkeypatch):
+    monkeypatch.setenv("CASEWAY_TEST_MINUTES", "30")
+    assert env_int_within("CASEWAY_TEST_MINUTES", 15, 1, 60) == 30
+    monkeypatch.setenv("CASEWAY_TEST_MINUTES", "61")
+    with pytest.raises(ConfigurationError, match="CASEWAY_TEST_MINUTES must be from 1 to 60, not 61"):
+        env_int_within("CASEWAY_TEST_MINUTES", 15, 1, 60)
+    monkeypatch.delenv("CASEWAY_TEST_MINUTES")
+    assert env_int_within("CASEWAY_TEST_MINUTES", 15, 1, 60) == 15
