@@ -51,6 +51,7 @@ def shell(request):
     context = {
         "site_name": settings.SITE_NAME,
         "portal_site_name": settings.PORTAL_SITE_NAME,
+        "portal_icon": settings.PORTAL_ICON_URL,
         "active_membership": membership,
     }
     # Token callers (API error pages) have no second-factor state: treat them as unverified.

@@ -386,6 +386,8 @@ API_TOKEN_DEFAULT_DAYS = env_int("CASEWAY_API_TOKEN_DAYS", 90)
 SITE_NAME = env_str("CASEWAY_SITE_NAME", "Caseway")
 # The portal shows only neutral words: someone else may look at the client's phone.
 PORTAL_SITE_NAME = env_str("CASEWAY_PORTAL_SITE_NAME", "Community services")
+# A neutral icon for the portal's tab and home-screen shortcut (a URL; none by default).
+PORTAL_ICON_URL = env_str("CASEWAY_PORTAL_ICON_URL", "")
 PORTAL_INVITATION_DAYS = env_int_within("CASEWAY_PORTAL_INVITATION_DAYS", 7, 1, 30)
 PORTAL_MAX_ATTEMPTS = env_int_within("CASEWAY_PORTAL_MAX_ATTEMPTS", 5, 3, 10)
 PORTAL_LOCKOUT_MINUTES = env_int_within("CASEWAY_PORTAL_LOCKOUT_MINUTES", 15, 1, 24 * 60)

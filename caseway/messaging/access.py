@@ -6,7 +6,7 @@
   may see the referral (``referrals.access``), once it was sent (a draft has no other party yet).
 """
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
 
 from caseway.clients import access as client_access
@@ -50,3 +50,15 @@ def get_referral_for_messages(membership, pk):
 
 def referral_thread_of(referral) -> Thread | None:
     return Thread.objects.filter(referral=referral, kind=Thread.Kind.INTERAGENCY).first()
+
+
+def referral_threads_of_case(membership, case):
+    """The interagency threads of the referrals ``case`` sent or received that ``membership`` may
+    see (sent ones only), most recent first: a case's conversations with other organizations."""
+    referrals = referral_access.visible_referrals(membership).exclude(status=ReferralStatus.DRAFT)
+    mine = referrals.filter(Q(from_case=case) | Q(to_case=case)).values("pk")
+    return (
+        Thread.objects.filter(kind=Thread.Kind.INTERAGENCY, referral__in=mine, last_message_at__isnull=False)
+        .select_related("referral__from_organization", "referral__to_organization")
+        .order_by("-last_message_at", "pk")
+    )

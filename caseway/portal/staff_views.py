@@ -38,6 +38,7 @@ def _page(request, case, form, *, error=None, status=200):
         "account": account,
         "requests": requests,
         "documents": document_services.case_documents(request.membership, case)[:50],
+        "other_threads": messaging_access.referral_threads_of_case(request.membership, case)[:20],
         "other_case": account is not None and account.case_id != case.pk,
         "last_sign_in": last_sign_in,
         "shown": shown,

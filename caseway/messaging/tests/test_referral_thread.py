@@ -65,3 +65,14 @@ def test_the_referral_page_links_to_it(personas, login_as):
     referral = a_referral(personas, Status.SENT)
     page = login_as(personas.caseworker_b).get(reverse("referrals:detail", args=[referral.pk])).content.decode()
     assert reverse("messaging:referral_thread", args=[referral.pk]) in page
+
+
+def test_each_case_of_the_referral_lists_the_conversation(personas, login_as):
+    referral = a_referral(personas, Status.ACCEPTED)
+    login_as(personas.caseworker_a).post(reverse("messaging:referral_thread", args=[referral.pk]), {"body": "Hello."})
+    referral.refresh_from_db()
+    thread_url = reverse("messaging:referral_thread", args=[referral.pk])
+    sender_page = login_as(personas.caseworker_a).get(reverse("portal_staff:case_portal", args=[referral.from_case_id]))
+    assert thread_url in sender_page.content.decode()
+    receiver_page = login_as(personas.caseworker_b).get(reverse("portal_staff:case_portal", args=[referral.to_case_id]))
+    assert thread_url in receiver_page.content.decode()

@@ -69,3 +69,11 @@ def test_every_portal_page_is_light_neutral_and_needs_no_javascript(client, pers
             assert b'dir="rtl"' in html, name
         seen += 1
     assert seen == len(SIGNED_OUT) + len(SIGNED_IN) + 3
+
+
+def test_the_site_name_and_icon_are_the_deployments(client, settings):
+    settings.PORTAL_SITE_NAME = "Neighbourhood help"
+    settings.PORTAL_ICON_URL = "/static/caseway/neutral-icon.png"
+    html = client.get(reverse("portal:login")).content.decode()
+    assert "<title>Neighbourhood help</title>" in html
+    assert '<link rel="icon" href="/static/caseway/neutral-icon.png">' in html
