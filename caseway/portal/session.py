@@ -10,6 +10,7 @@ the client said is not theirs), when the account is locked or its PIN reset (the
 import time
 
 from django.conf import settings
+from django.middleware.csrf import rotate_token
 
 ACCOUNT = "portal_account"
 GENERATION = "portal_generation"
@@ -23,7 +24,9 @@ NEW_SECOND_LOCK = "portal_new_second_lock"
 
 
 def start(request, account, *, shared_device: bool) -> None:
+    """A new session (new id: no fixation) and a new CSRF secret, as Django's own login does."""
     request.session.flush()
+    rotate_token(request)
     request.session[ACCOUNT] = str(account.pk)
     request.session[GENERATION] = account.generation
     request.session[LAST_SEEN] = time.time()

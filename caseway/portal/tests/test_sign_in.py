@@ -135,3 +135,15 @@ def test_signing_in_on_the_portal_ends_a_staff_session_in_the_same_browser(clien
     sign_in(client, account)
     assert "_auth_user_id" not in client.session
     assert client.get(reverse("home")).status_code == 302
+
+
+def test_signing_in_gives_a_new_session_and_a_new_csrf_secret(client, personas):
+    from django.conf import settings as django_settings
+
+    account = an_account(personas)
+    client.get(reverse("portal:login"))
+    before_session = client.cookies.get(django_settings.SESSION_COOKIE_NAME)
+    before_csrf = client.cookies[django_settings.CSRF_COOKIE_NAME].value
+    sign_in(client, account)
+    assert client.cookies[django_settings.CSRF_COOKIE_NAME].value != before_csrf
+    assert before_session is None or client.cookies[django_settings.SESSION_COOKIE_NAME].value != before_session.value
