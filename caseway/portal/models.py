@@ -178,3 +178,17 @@ class Document(models.Model):
     def download_name(self) -> str:
         extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(self.content_type, "bin")
         return f"{self.kind}-{self.uploaded_at:%Y%m%d-%H%M}.{extension}"
+
+
+class AddressFailure(models.Model):
+    """A failed sign-in or invitation code from one network address, kept a short while to slow
+    someone trying one PIN on many numbers. The address itself is not kept: only its keyed digest."""
+
+    digest = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["digest", "at"], name="portal_address_failures")]
+
+    def __str__(self):
+        return f"failure at {self.at:%Y-%m-%d %H:%M}"

@@ -39,11 +39,13 @@ from caseway.clients.models import CaseAlert, ConsentPurpose
 from caseway.lib.crypto import blind_index
 from caseway.orgs.permissions import Action
 from caseway.portal import pins
-from caseway.portal.models import PortalAccount, PortalInvitation, PortalSignIn
+from caseway.portal.models import AddressFailure, PortalAccount, PortalInvitation, PortalSignIn
 
 CODE_ALPHABET = "ACDEFGHJKMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: read aloud and typed on a keypad
 CODE_LENGTH = 8
 CLIENT_LABEL = "portal:client"
+ADDRESS_MAX_FAILURES = 20  # from one network address (a whole office may share one) ...
+ADDRESS_WINDOW = datetime.timedelta(minutes=15)  # ... within this time: then it waits as long
 _DUMMY_HASH = None
 
 
@@ -207,6 +209,25 @@ def invitation_redeem(*, code, pin, pin_again, device="", shared_device=False) -
 
 def _refusal():
     return SignInRefused(_("The number or the PIN is not right. Try again."))
+
+
+def _address_digest(address: str) -> str:
+    return blind_index(address or "unknown", purpose="portal_address")
+
+
+def check_address(address: str, *, now=None) -> None:
+    """SignInRefused when too many attempts failed from ``address`` lately (any number, any code)."""
+    now = now or timezone.now()
+    recent = AddressFailure.objects.filter(digest=_address_digest(address), at__gt=now - ADDRESS_WINDOW)
+    if recent.count() >= ADDRESS_MAX_FAILURES:
+        raise SignInRefused(_("Too many tries from this connection. Wait 15 minutes, then try again."))
+
+
+def note_address_failure(address: str, *, now=None) -> None:
+    now = now or timezone.now()
+    digest = _address_digest(address)
+    AddressFailure.objects.filter(digest=digest, at__lte=now - ADDRESS_WINDOW).delete()
+    AddressFailure.objects.create(digest=digest, at=now)
 
 
 def _lockout_length(lockouts: int) -> datetime.timedelta:

@@ -44,6 +44,11 @@ NUMBER_COOKIE_DAYS = 90
 HISTORY_SHOWN = 20
 
 
+def _address(request) -> str:
+    # REMOTE_ADDR, as the audit log reads it: a trusted proxy rewrites it (the deployment's job).
+    return request.META.get("REMOTE_ADDR", "")
+
+
 def _remember_number(response, request, account, shared_device):
     if shared_device:
         response.delete_cookie(session.NUMBER_COOKIE, path="/portal/")
@@ -69,7 +74,9 @@ def sign_in(request):
         form = SignInForm(request.POST)
         if form.is_valid():
             shared = form.cleaned_data["shared_device"]
+            address = _address(request)
             try:
+                services.check_address(address)
                 account = services.sign_in(
                     number=form.cleaned_data["number"],
                     pin=form.cleaned_data["pin"],
@@ -77,6 +84,7 @@ def sign_in(request):
                     shared_device=shared,
                 )
             except services.SignInRefused as refusal:
+                services.note_address_failure(address)
                 form.add_error(None, refusal.message)
             else:
                 if getattr(account, "needs_code", False):
@@ -98,7 +106,9 @@ def sign_in_code(request):
         return redirect("portal:login")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        address = _address(request)
         try:
+            services.check_address(address)
             account = services.sign_in_code(
                 account_pk=waiting["account"],
                 code=form.cleaned_data["code"],
@@ -106,6 +116,7 @@ def sign_in_code(request):
                 shared_device=waiting["shared"],
             )
         except services.SignInRefused as refusal:
+            services.note_address_failure(address)
             form.add_error(None, refusal.message)
         else:
             session.start(request, account, shared_device=waiting["shared"])
@@ -120,7 +131,9 @@ def start(request):
         form = StartForm(request.POST)
         if form.is_valid():
             shared = form.cleaned_data["shared_device"]
+            address = _address(request)
             try:
+                services.check_address(address)
                 account = services.invitation_redeem(
                     code=form.cleaned_data["code"],
                     pin=form.cleaned_data["pin"],
@@ -128,7 +141,11 @@ def start(request):
                     device=session.device_of(request),
                     shared_device=shared,
                 )
+            except services.SignInRefused as refusal:
+                form.add_error(None, refusal.message)
             except ValidationError as error:
+                if "code" in getattr(error, "error_dict", {}):
+                    services.note_address_failure(address)
                 add_service_errors(form, error)
             else:
                 session.start(request, account, shared_device=shared)

@@ -147,3 +147,28 @@ def test_signing_in_gives_a_new_session_and_a_new_csrf_secret(client, personas):
     sign_in(client, account)
     assert client.cookies[django_settings.CSRF_COOKIE_NAME].value != before_csrf
     assert before_session is None or client.cookies[django_settings.SESSION_COOKIE_NAME].value != before_session.value
+
+
+def test_many_failures_from_one_address_stop_it_trying_any_number_for_a_while(client, personas):
+    from caseway.portal import services
+    from caseway.portal.models import AddressFailure
+
+    account = an_account(personas)
+    for index in range(services.ADDRESS_MAX_FAILURES):
+        client.post(reverse("portal:login"), {"number": f"9{index:07d}", "pin": PIN})
+    refused = sign_in(client, account)  # the right number and PIN, from the same address
+    assert "Too many tries from this connection" in refused.content.decode()
+    assert session.ACCOUNT not in client.session
+    other_address = sign_in(client.__class__(REMOTE_ADDR="10.0.0.9"), account)
+    assert other_address.status_code == 302
+    assert AddressFailure.objects.count() == services.ADDRESS_MAX_FAILURES + 1
+    assert "127.0.0.1" not in str(list(AddressFailure.objects.values_list("digest", flat=True)))
+
+
+def test_wrong_invitation_codes_count_too(client, personas):
+    from caseway.portal import services
+    from caseway.portal.models import AddressFailure
+
+    client.post(reverse("portal:start"), {"code": "ACDE-FGHJ", "pin": PIN, "pin_again": PIN})
+    assert AddressFailure.objects.count() == 1
+    assert services.ADDRESS_MAX_FAILURES > 1
