@@ -258,6 +258,8 @@ if not 1 <= REMINDER_HOURS <= 168:
 # Notification channels (messaging/channels.py): the SMS default delivers nothing ("console_not_delivered").
 MESSAGING_SMS_BACKEND = env_str("CASEWAY_SMS_BACKEND", "caseway.messaging.channels.ConsoleSmsBackend")
 MESSAGING_EMAIL_BACKEND = env_str("CASEWAY_NOTIFICATION_EMAIL_BACKEND", "caseway.messaging.channels.DjangoEmailBackend")
+# For caseway.messaging.channels.FileSmsBackend (development only): where the SMS are written.
+MESSAGING_SMS_FILE = env_str("CASEWAY_SMS_FILE", str(VAR_DIR / "sms-outbox.jsonl"))
 # For caseway.messaging.channels.HttpGatewaySmsBackend: where and how to post each SMS.
 MESSAGING_SMS_GATEWAY_URL = env_str("CASEWAY_SMS_GATEWAY_URL", "")
 MESSAGING_SMS_GATEWAY_TOKEN = env_str("CASEWAY_SMS_GATEWAY_TOKEN", "")

@@ -8,6 +8,9 @@ logs), only the notification id and a code.
 - ``ConsoleSmsBackend`` (the default until a gateway is configured: issue 7) delivers nothing. It
   answers "sent" with the code ``console_not_delivered``, so nobody reads the outbox as proof that a
   client received anything.
+- ``FileSmsBackend`` (development and demos only; refused in production) appends each SMS, number
+  and text included, as one JSON line to ``CASEWAY_SMS_FILE`` (default ``var/sms-outbox.jsonl``,
+  readable by its owner only): code ``file_written``. The demo's numbers are fictional.
 - ``DjangoEmailBackend`` hands the message to Django's mailer (SMTP in production, locmem in tests):
   code ``email_handed_to_mailer``, which is as far as email can tell.
 - ``HttpGatewaySmsBackend`` posts to an SMS gateway: ``CASEWAY_SMS_GATEWAY_URL`` (https outside
@@ -22,13 +25,16 @@ logs), only the notification id and a code.
 import base64
 import json
 import logging
+import os
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import send_mail
+from django.utils import timezone
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger("caseway.messaging")
@@ -65,6 +71,27 @@ class DjangoEmailBackend(Backend):
         send_mail(subject=settings.PORTAL_SITE_NAME, message=text, from_email=None, recipient_list=[destination])
         logger.info("messaging.email_handed_to_mailer notification=%s", notification_id)
         return Result(ok=True, code=EMAIL_HANDED_TO_MAILER)
+
+
+FILE_WRITTEN = "file_written"
+
+
+class FileSmsBackend(Backend):
+    """Development: what would be sent, in a file one can read (module docstring)."""
+
+    def __init__(self):
+        if settings.MODE == "production":
+            raise ImproperlyConfigured("FileSmsBackend writes numbers and texts in clear: not in production.")
+        self.path = Path(settings.MESSAGING_SMS_FILE)
+
+    def send(self, *, notification_id, destination, text) -> Result:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+        line = {"at": timezone.now().isoformat(), "reference": str(notification_id), "to": destination, "text": text}
+        with os.fdopen(descriptor, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(line, ensure_ascii=False) + "\n")
+        logger.info("messaging.sms_written_to_file notification=%s", notification_id)
+        return Result(ok=True, code=FILE_WRITTEN)
 
 
 GATEWAY_ACCEPTED = "gateway_accepted"

@@ -99,3 +99,25 @@ def test_it_needs_a_url_and_https_in_production(gateway_settings):
     gateway_settings.MESSAGING_SMS_GATEWAY_URL = "http://gateway.example.org/send"
     with pytest.raises(ImproperlyConfigured, match="https"):
         channels.backend_for("sms")
+
+
+def test_the_file_backend_writes_one_line_per_sms_readable_by_its_owner_only(settings, tmp_path):
+    import os
+    import stat
+
+    settings.MESSAGING_SMS_BACKEND = "caseway.messaging.channels.FileSmsBackend"
+    settings.MESSAGING_SMS_FILE = str(tmp_path / "sms.jsonl")
+    backend = channels.backend_for("sms")
+    for index in range(2):
+        assert backend.send(notification_id=f"n-{index}", destination="+000 555 0142", text="Hi.") == channels.Result(
+            ok=True, code="file_written"
+        )
+    lines = [json.loads(line) for line in (tmp_path / "sms.jsonl").read_text().splitlines()]
+    assert [(line["reference"], line["to"], line["text"]) for line in lines] == [
+        ("n-0", "+000 555 0142", "Hi."),
+        ("n-1", "+000 555 0142", "Hi."),
+    ]
+    assert stat.S_IMODE(os.stat(tmp_path / "sms.jsonl").st_mode) == 0o600
+    settings.MODE = "production"
+    with pytest.raises(ImproperlyConfigured):
+        channels.backend_for("sms")
