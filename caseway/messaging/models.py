@@ -88,8 +88,9 @@ class Notification(models.Model):
 
 
 class Thread(models.Model):
-    """A conversation: the client thread of a case (the client and the case team), or an
-    interagency thread on a referral (its sending and receiving organizations, nobody else)."""
+    """A conversation: the client thread of a case (the client and the case team); an interagency
+    thread on a referral (its sending and receiving organizations); or an interagency thread on a
+    case with one other organization working with the same client (``access.py`` says when)."""
 
     class Kind(models.TextChoices):
         CLIENT = "client", _("With the client")
@@ -101,7 +102,11 @@ class Thread(models.Model):
     referral = models.ForeignKey(
         "referrals.Referral", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
-    # The client's data key in both kinds: erasing the client makes every message unreadable.
+    # For an interagency thread on a case: the organization the case's team writes with.
+    other_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # The client's data key in every kind: erasing the client makes every message unreadable.
     data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     last_message_at = models.DateTimeField(null=True, blank=True)
@@ -112,9 +117,15 @@ class Thread(models.Model):
             models.UniqueConstraint(
                 fields=["referral"], condition=Q(kind="interagency"), name="messaging_one_referral_thread"
             ),
+            models.UniqueConstraint(
+                fields=["case", "other_organization"],
+                condition=Q(kind="interagency"),
+                name="messaging_one_case_thread_per_partner",
+            ),
             models.CheckConstraint(
-                condition=Q(kind="client", case__isnull=False, referral__isnull=True)
-                | Q(kind="interagency", case__isnull=True, referral__isnull=False),
+                condition=Q(kind="client", case__isnull=False, referral__isnull=True, other_organization__isnull=True)
+                | Q(kind="interagency", case__isnull=True, referral__isnull=False, other_organization__isnull=True)
+                | Q(kind="interagency", case__isnull=False, referral__isnull=True, other_organization__isnull=False),
                 name="messaging_thread_hangs_on_one_thing",
             ),
         ]

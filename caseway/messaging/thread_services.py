@@ -231,14 +231,19 @@ def message_on_referral(*, actor, membership, referral, body, attachment=None, r
 
 
 def referral_thread_read(*, actor, membership, referral, request=None) -> list[Message]:
-    """The referral's thread, oldest first; the other organization's messages marked read by ``actor``.
-    Each message gets ``mine`` (written by the reader's organization) and ``read_by_other`` (read by
-    someone other than its writer)."""
+    """The referral's thread, oldest first (``_interagency_read``)."""
     require(membership)
     referral = access.get_referral_for_messages(membership, referral.pk)
     thread = access.referral_thread_of(referral)
     if thread is None:
         return []
+    return _interagency_read(actor, membership, thread, request)
+
+
+def _interagency_read(actor, membership, thread, request) -> list[Message]:
+    """``thread``'s messages, oldest first; the other organization's marked read by ``actor``. Each
+    message gets ``mine`` (written by the reader's organization) and ``read_by_other`` (read by
+    someone other than its writer)."""
     messages = list(
         thread.messages.select_related("sender", "sender_organization")
         .prefetch_related("reads", _attachments())
@@ -260,6 +265,48 @@ def referral_thread_read(*, actor, membership, referral, request=None) -> list[M
     return messages
 
 
+# ---------------------------------------------------------------------------------------------
+# Interagency threads on a case, with a partner organization (access.py says who and when)
+
+
+def partner_thread_open(*, membership, case, partner) -> Thread:
+    """The thread of ``case`` with ``partner``, created on first use (404 unless the rule holds)."""
+    require(membership)
+    with transaction.atomic():
+        case, partner = access.get_partner_for_case(membership, case.pk, partner.pk)
+        return _thread_for_update(
+            Thread.Kind.INTERAGENCY, case.client.data_key_id, case=case, other_organization=partner
+        )
+
+
+def message_with_partner(*, actor, membership, thread, body, attachment=None, request=None) -> Message:
+    """A message on a case's thread with a partner organization, from either side."""
+    require(membership)
+    body = _body(body, attachment=attachment)
+    checked = _checked(attachment)
+    with transaction.atomic():
+        thread = access.get_case_thread_for_member(membership, thread.pk)
+        thread = Thread.objects.select_for_update().get(pk=thread.pk)
+        message = _append(
+            thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
+        )
+        audit.record(
+            actor,
+            "messaging.message_sent",
+            message,
+            fields=_sent_fields(checked),
+            organization=membership.organization_id,
+            request=request,
+        )
+    return message
+
+
+def partner_thread_read(*, actor, membership, thread, request=None) -> list[Message]:
+    require(membership)
+    thread = access.get_case_thread_for_member(membership, thread.pk)
+    return _interagency_read(actor, membership, thread, request)
+
+
 def attachment_for_client(*, account, pk) -> Attachment:
     """An attachment of the client's own thread; else 404."""
     found = (
@@ -272,10 +319,14 @@ def attachment_for_client(*, account, pk) -> Attachment:
     return found
 
 
-def attachment_for_staff(*, actor, membership, pk, case=None, referral=None, request=None) -> Attachment:
-    """An attachment of ``case``'s client thread or ``referral``'s thread, read by staff (audited); else 404."""
+def attachment_for_staff(*, actor, membership, pk, case=None, referral=None, thread=None, request=None) -> Attachment:
+    """An attachment of ``case``'s client thread, ``referral``'s thread or a partner ``thread``, read
+    by staff (audited); else 404."""
     require(membership)
-    if case is not None:
+    if thread is not None:
+        thread = access.get_case_thread_for_member(membership, thread.pk)
+        where = {"message__thread": thread}
+    elif case is not None:
         case = access.get_case_for_messages(membership, case.pk)
         where = {"message__thread__case": case, "message__thread__kind": Thread.Kind.CLIENT}
     else:

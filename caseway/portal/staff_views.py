@@ -39,6 +39,8 @@ def _page(request, case, form, *, error=None, status=200):
         "requests": requests,
         "documents": document_services.case_documents(request.membership, case)[:50],
         "other_threads": messaging_access.referral_threads_of_case(request.membership, case)[:20],
+        "partner_threads": messaging_access.case_threads_with_partners(request.membership, case)[:10],
+        "partners": messaging_access.case_partners(case),
         "other_case": account is not None and account.case_id != case.pk,
         "last_sign_in": last_sign_in,
         "shown": shown,
