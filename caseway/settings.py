@@ -92,6 +92,7 @@ INSTALLED_APPS = [
     "caseway.clients",
     "caseway.referrals",
     "caseway.casework",
+    "caseway.legal",
     "caseway.messaging",
     "caseway.portal",
     "caseway.feedback",
