@@ -1,4 +1,4 @@
-"""Legal aid coordination. For now: where deadlines come from.
+"""Legal aid coordination: where deadlines come from, and the matters they fall on.
 
 A **jurisdiction** is a forum in a country (or an international one) with its working calendar:
 which weekdays it does not work, whose public holidays it keeps (the ``holidays`` package's country
@@ -8,13 +8,19 @@ period it applies to, and the legal source it cites. ``deadlines.py`` does the a
 """
 
 import datetime
+import uuid
 
+from django.conf import settings
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caseway.clients.models import Case, Client
 from caseway.legal import deadlines
+from caseway.orgs.models import Organization
+from caseway.vault.fields import EncryptedTextField
 
 
 class Forum(models.TextChoices):
@@ -130,3 +136,109 @@ class DeadlineRule(models.Model):
         if self.unit == deadlines.Unit.MONTHS:
             return self.offset // 12 + 1
         return self.offset // 200 + 1
+
+
+class MatterType(models.TextChoices):
+    CRIMINAL_COMPLAINT = "criminal_complaint", _("Criminal complaint")
+    CIVIL_CLAIM = "civil_claim", _("Civil claim")
+    ASYLUM = "asylum", _("Asylum or refugee status")
+    CIVIL_DOCUMENTATION = "civil_documentation", _("Civil documentation")
+    LAND_RESTITUTION = "land_restitution", _("Land and property restitution")
+    REPARATIONS = "reparations", _("Reparations claim")
+    HUMAN_RIGHTS_BODY = "human_rights_body", _("Complaint to a regional or UN human-rights body")
+
+
+class Stage(models.TextChoices):
+    INTAKE = "intake", _("Intake")
+    INVESTIGATION = "investigation", _("Investigation")
+    FILING = "filing", _("Filing")
+    ADMISSIBILITY = "admissibility", _("Admissibility")
+    HEARING = "hearing", _("Hearing")
+    JUDGMENT = "judgment", _("Judgment")
+    APPEAL = "appeal", _("Appeal")
+    ENFORCEMENT = "enforcement", _("Enforcement")
+    CLOSED = "closed", _("Closed")
+
+
+class LegalMatter(models.Model):
+    """A legal matter of a client, led by one organization (from its case of the client, with the
+    client's consent to legal representation), worked with co-counsel organizations: every party
+    sees it, nobody else does (``access.py``)."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    lead_case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    lead_organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    jurisdiction = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="matters")
+    type = models.CharField(_("type"), max_length=24, choices=MatterType.choices)
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, default=Stage.INTAKE)
+    violation_categories = models.JSONField(default=list, blank=True)
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    summary = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    opened_at = models.DateTimeField(default=timezone.now)
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    def __str__(self):
+        return f"{self.type} matter {self.pk}"
+
+
+class CoCounsel(models.Model):
+    class Role(models.TextChoices):
+        CO_COUNSEL = "co_counsel", _("Co-counsel")
+        LOCAL_COUNSEL = "local_counsel", _("Local counsel")
+        EXPERT = "expert", _("Expert support")
+        DOCUMENTATION = "documentation", _("Documentation and evidence")
+
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="co_counsel")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "organization"], name="legal_co_counsel_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.organization_id} on {self.matter_id}"
+
+
+class MatterEvent(models.Model):
+    """Something that happened on a matter, on a day; a trigger starts the deadlines its forum's rules give."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="events")
+    trigger = models.CharField(_("event"), max_length=30, choices=TriggerEvent.choices)
+    occurred_on = models.DateField(_("on"))
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    note = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["matter", "occurred_on", "recorded_at"]
+
+    def __str__(self):
+        return f"{self.trigger} on {self.occurred_on}"
+
+
+class Deadline(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        MET = "met", _("Met")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="deadlines")
+    event = models.ForeignKey(MatterEvent, on_delete=models.CASCADE, related_name="deadlines")
+    rule = models.ForeignKey(DeadlineRule, on_delete=models.PROTECT, related_name="+")
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
+    met_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["event", "rule"], name="legal_one_deadline_per_rule")]
+        indexes = [models.Index(fields=["status", "due_on"], name="legal_deadline_due")]
+
+    def __str__(self):
+        return f"{self.rule_id} due {self.due_on}"

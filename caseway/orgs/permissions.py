@@ -37,6 +37,7 @@ class Action(StrEnum):
     MANAGE_PATHWAYS = "referrals.manage_pathways"
     VIEW_PAYMENT_TOTALS = "casework.view_payment_totals"
     VIEW_NETWORK_STATISTICS = "referrals.view_statistics"
+    WORK_LEGAL_MATTERS = "legal.work_matters"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
@@ -51,9 +52,12 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.SUPERVISE_CASES,
             Action.OVERRIDE_CONSENT,
             Action.VIEW_PAYMENT_TOTALS,
+            Action.WORK_LEGAL_MATTERS,
         }
     ),
-    Role.LEGAL_OFFICER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
+    Role.LEGAL_OFFICER: frozenset(
+        _EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS, Action.WORK_LEGAL_MATTERS}
+    ),
     # Agency admins erase and set retention without seeing identities: they work from client codes.
     Role.AGENCY_ADMIN: frozenset(
         _EVERY_STAFF_ROLE

@@ -32,6 +32,7 @@ EXPECTED = {
     Action.MANAGE_PATHWAYS: {K},
     Action.VIEW_NETWORK_STATISTICS: {K},
     Action.VIEW_PAYMENT_TOTALS: {S, A},
+    Action.WORK_LEGAL_MATTERS: {S, L},
 }
 
 

@@ -1,0 +1,39 @@
+"""Who may reach a legal matter: staff of its lead organization and of its co-counsel organizations
+whose role works legal matters (``legal.work_matters``); anyone else gets 404, as if it did not
+exist. One condition per line."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.http import Http404
+
+from caseway.legal.models import CoCounsel, LegalMatter
+from caseway.orgs.permissions import Action
+
+
+def _works_legal_matters(membership) -> bool:
+    if membership is None:
+        return False
+    if not membership.is_active:
+        return False
+    return membership.allows(Action.WORK_LEGAL_MATTERS)
+
+
+def visible_matters(membership):
+    if not _works_legal_matters(membership):
+        return LegalMatter.objects.none()
+    co_counsel = CoCounsel.objects.filter(matter=OuterRef("pk"), organization_id=membership.organization_id)
+    return (
+        LegalMatter.objects.filter(Q(lead_organization_id=membership.organization_id) | Exists(co_counsel))
+        .filter(client__erased_at__isnull=True)
+        .select_related("jurisdiction", "lead_organization", "client")
+    )
+
+
+def get_matter_for_member(membership, pk) -> LegalMatter:
+    matter = visible_matters(membership).filter(pk=pk).first()
+    if matter is None:
+        raise Http404
+    return matter
+
+
+def is_lead(membership, matter) -> bool:
+    return membership.organization_id == matter.lead_organization_id

@@ -1,0 +1,119 @@
+"""Every change to a legal matter: open it, add co-counsel, record events and their deadlines.
+
+- **Open** from the lead organization's case of the client, only with the client's consent to
+  legal representation by that organization (``consent.allows``).
+- **Co-counsel**: the lead adds organizations with a role; each then sees the matter.
+- **Events**: recording a trigger event creates a deadline for each rule of the matter's forum that
+  applies to it (``DeadlineRule.applies_to``: a reform changes the rule from a day on), computed in
+  the forum's calendar; changing the event's day recomputes its open deadlines (met ones stay as
+  they were met). Every write is audited, field names only.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from caseway import audit
+from caseway.clients import access as client_access
+from caseway.clients import consent
+from caseway.clients.models import ConsentPurpose
+from caseway.legal import access
+from caseway.legal.models import CoCounsel, Deadline, DeadlineRule, LegalMatter, MatterEvent, MatterType, TriggerEvent
+from caseway.orgs.permissions import Action
+
+
+def _require(membership):
+    if membership is None or not membership.is_active or not membership.allows(Action.WORK_LEGAL_MATTERS):
+        raise PermissionDenied
+
+
+def _audit(actor, action, target, fields, membership, request):
+    audit.record(actor, action, target, fields=fields, organization=membership.organization_id, request=request)
+
+
+def matter_open(
+    *, actor, membership, case, jurisdiction, type, violation_categories=(), summary="", request=None
+) -> LegalMatter:
+    _require(membership)
+    if type not in MatterType.values:
+        raise ValidationError({"type": _("Choose the kind of matter from the list.")})
+    with transaction.atomic():
+        case = client_access.get_case_for_update(membership, case.pk)
+        if not consent.allows(case.client, ConsentPurpose.LEGAL_REPRESENTATION, case.organization_id):
+            raise ValidationError(
+                _("The client has not agreed to legal representation by your organization. Record their consent first.")
+            )
+        matter = LegalMatter.objects.create(
+            client=case.client,
+            lead_case=case,
+            lead_organization_id=case.organization_id,
+            jurisdiction=jurisdiction,
+            type=type,
+            violation_categories=sorted(set(violation_categories)),
+            data_key_id=case.client.data_key_id,
+            summary=(summary or "").strip() or None,
+            opened_by=actor,
+        )
+        _audit(actor, "legal.matter_opened", matter, ["type", "jurisdiction", "summary"], membership, request)
+    return matter
+
+
+def co_counsel_add(*, actor, membership, matter, organization, role, request=None) -> CoCounsel:
+    _require(membership)
+    with transaction.atomic():
+        matter = access.get_matter_for_member(membership, matter.pk)
+        if not access.is_lead(membership, matter):
+            raise PermissionDenied
+        if organization.pk == matter.lead_organization_id:
+            raise ValidationError({"organization": _("The lead organization is already on the matter.")})
+        if role not in CoCounsel.Role.values:
+            raise ValidationError({"role": _("Choose a role from the list.")})
+        added, _created = CoCounsel.objects.get_or_create(
+            matter=matter, organization=organization, defaults={"role": role, "added_by": actor}
+        )
+        _audit(actor, "legal.co_counsel_added", added, ["organization", "role"], membership, request)
+    return added
+
+
+def _deadlines_for(event):
+    rules = DeadlineRule.objects.filter(jurisdiction_id=event.matter.jurisdiction_id, trigger=event.trigger)
+    return [
+        Deadline(matter=event.matter, event=event, rule=rule, due_on=rule.due_date(event.occurred_on))
+        for rule in rules.select_related("jurisdiction")
+        if rule.applies_to(event.occurred_on)
+    ]
+
+
+def event_record(*, actor, membership, matter, trigger, occurred_on, note="", request=None) -> MatterEvent:
+    _require(membership)
+    if trigger not in TriggerEvent.values:
+        raise ValidationError({"trigger": _("Choose the event from the list.")})
+    with transaction.atomic():
+        matter = access.get_matter_for_member(membership, matter.pk)
+        matter = LegalMatter.objects.select_for_update().select_related("jurisdiction").get(pk=matter.pk)
+        event = MatterEvent.objects.create(
+            matter=matter,
+            trigger=trigger,
+            occurred_on=occurred_on,
+            data_key_id=matter.data_key_id,
+            note=(note or "").strip() or None,
+            recorded_by=actor,
+        )
+        Deadline.objects.bulk_create(_deadlines_for(event))
+        _audit(actor, "legal.event_recorded", event, ["trigger", "occurred_on", "note"], membership, request)
+    return event
+
+
+def event_change(*, actor, membership, event, occurred_on, request=None) -> MatterEvent:
+    """Move an event to another day: its open deadlines are computed again (met ones stay)."""
+    _require(membership)
+    with transaction.atomic():
+        access.get_matter_for_member(membership, event.matter_id)
+        event = MatterEvent.objects.select_for_update().select_related("matter__jurisdiction").get(pk=event.pk)
+        event.occurred_on = occurred_on
+        event.save(update_fields=["occurred_on"])
+        met_rules = set(event.deadlines.filter(status=Deadline.Status.MET).values_list("rule_id", flat=True))
+        event.deadlines.filter(status=Deadline.Status.OPEN).delete()
+        Deadline.objects.bulk_create([due for due in _deadlines_for(event) if due.rule_id not in met_rules])
+        _audit(actor, "legal.event_changed", event, ["occurred_on"], membership, request)
+    return event
