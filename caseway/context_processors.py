@@ -15,6 +15,7 @@ NAVIGATION = [
     ("casework:calendar", _("My calendar"), Action.VIEW_PERSONAL_DATA),
     ("casework:caseload", _("Caseloads"), Action.SUPERVISE_CASES),
     ("casework:payment_totals", _("Support payments"), Action.VIEW_PAYMENT_TOTALS),
+    ("legal:deadlines", _("Legal deadlines"), Action.WORK_LEGAL_MATTERS),
     ("referrals:inbox", _("Referral inbox"), Action.VIEW_PERSONAL_DATA),
     ("referrals:outbox", _("Referral outbox"), Action.VIEW_PERSONAL_DATA),
     ("agreements:list", _("Data-sharing agreements"), Action.MANAGE_AGREEMENTS),

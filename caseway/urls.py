@@ -22,6 +22,7 @@ urlpatterns = [
     path("s/", include("caseway.referrals.external_urls")),
     path("cases/", include("caseway.casework.urls")),
     path("cases/", include("caseway.portal.staff_urls")),
+    path("legal/", include("caseway.legal.urls")),
     path("messages/", include("caseway.messaging.urls")),
     path("portal/feedback/", include("caseway.feedback.portal_urls")),
     path("portal/", include("caseway.portal.urls")),

@@ -37,3 +37,20 @@ def get_matter_for_member(membership, pk) -> LegalMatter:
 
 def is_lead(membership, matter) -> bool:
     return membership.organization_id == matter.lead_organization_id
+
+
+def visible_deadlines(membership):
+    """Deadlines of the matters ``membership`` may reach, with their rule, matter and forum."""
+    from caseway.legal.models import Deadline
+
+    matters = visible_matters(membership).values("pk")
+    return Deadline.objects.filter(matter__in=matters).select_related(
+        "rule", "matter__jurisdiction", "matter__client", "matter__lead_organization"
+    )
+
+
+def get_deadline_for_member(membership, pk):
+    deadline = visible_deadlines(membership).filter(pk=pk).first()
+    if deadline is None:
+        raise Http404
+    return deadline

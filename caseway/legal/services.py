@@ -117,3 +117,20 @@ def event_change(*, actor, membership, event, occurred_on, request=None) -> Matt
         Deadline.objects.bulk_create([due for due in _deadlines_for(event) if due.rule_id not in met_rules])
         _audit(actor, "legal.event_changed", event, ["occurred_on"], membership, request)
     return event
+
+
+def deadline_met(*, actor, membership, deadline, met_on, request=None) -> Deadline:
+    """Mark a deadline met (filed, lodged...) on ``met_on``; any party of the matter may."""
+    _require(membership)
+    with transaction.atomic():
+        access.get_matter_for_member(membership, deadline.matter_id)
+        deadline = Deadline.objects.select_for_update().get(pk=deadline.pk)
+        if deadline.status == Deadline.Status.MET:
+            return deadline
+        if met_on < deadline.event.occurred_on:
+            raise ValidationError({"met_on": _("A deadline is met after the event that started it.")})
+        deadline.status = Deadline.Status.MET
+        deadline.met_on = met_on
+        deadline.save(update_fields=["status", "met_on"])
+        _audit(actor, "legal.deadline_met", deadline, ["status", "met_on"], membership, request)
+    return deadline

@@ -15,6 +15,7 @@ from caseway.clients.tests import (
     object_urls_records,
 )
 from caseway.directory.tests.factories import LocationFactory, ServiceFactory
+from caseway.legal.tests import object_urls_legal
 from caseway.messaging.tests import object_urls_messaging
 from caseway.orgs import services as org_services
 from caseway.orgs.tests import object_urls_agreements
@@ -84,5 +85,6 @@ for _area in (
     object_urls_supervision,
     object_urls_portal,
     object_urls_messaging,
+    object_urls_legal,
 ):
     OBJECT_URLS.update(_area.OBJECT_URLS)

@@ -1,0 +1,58 @@
+"""Object-scoped URLs of the legal pages (see caseway/tests/object_urls.py): org A's matter; the
+other organization's legal officer gets 404."""
+
+import datetime
+
+from caseway.casework.tests.appointment_helpers import member
+from caseway.clients.models import ConsentPurpose
+from caseway.clients.tests.factories import a_case, give_consent
+
+
+def a_matter(personas):
+    from caseway.legal import services
+    from caseway.legal.models import Jurisdiction
+
+    lawyer = member(personas.legal_officer_a)
+    case = a_case(lawyer)
+    give_consent(case.client, ConsentPurpose.LEGAL_REPRESENTATION, recorded_by=lawyer, recipient=personas.org_a)
+    return services.matter_open(
+        actor=personas.legal_officer_a,
+        membership=lawyer,
+        case=case,
+        jurisdiction=Jurisdiction.objects.get(code="echr"),
+        type="human_rights_body",
+    )
+
+
+def a_deadline(personas):
+    from caseway.legal import services
+
+    matter = a_matter(personas)
+    event = services.event_record(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=matter,
+        trigger="final_domestic_decision",
+        occurred_on=datetime.date(2025, 3, 14),
+    )
+    return event.deadlines.get()
+
+
+def _object_case(*args, **kwargs):
+    from caseway.tests.object_urls import ObjectCase
+
+    return ObjectCase(*args, **kwargs)
+
+
+OBJECT_URLS = {
+    "legal:matter": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": a_matter(personas).pk}
+    ),
+    "legal:deadline_met": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_deadline(personas).pk},
+        method="post",
+        data={"met_on": "2025-07-01"},
+    ),
+}

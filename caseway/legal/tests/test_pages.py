@@ -1,0 +1,63 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from caseway.casework.tests.appointment_helpers import member
+from caseway.legal import services
+from caseway.legal.models import Deadline
+from caseway.legal.tests.object_urls_legal import a_matter
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_lawyer_records_a_decision_and_both_co_counsel_see_the_deadline(personas, login_as):
+    matter = a_matter(personas)
+    services.co_counsel_add(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=matter,
+        organization=personas.org_b,
+        role="co_counsel",
+    )
+    decided = timezone.localdate() - datetime.timedelta(days=10)
+    lawyer = login_as(personas.legal_officer_a)
+    response = lawyer.post(
+        reverse("legal:matter", args=[matter.pk]), {"trigger": "final_domestic_decision", "occurred_on": decided}
+    )
+    assert response.status_code == 302
+    deadline = Deadline.objects.get()
+    for user in (personas.legal_officer_a, personas.legal_officer_b):
+        page = login_as(user).get(reverse("legal:deadlines")).content.decode()
+        assert "Lodge the application with the Court" in page and matter.client.code in page
+    assert login_as(personas.legal_officer_b).get(reverse("legal:matter", args=[matter.pk])).status_code == 200
+    assert deadline.due_on > timezone.localdate()
+
+
+def test_marking_a_deadline_met_and_a_date_before_its_event_refused(personas, login_as):
+    matter = a_matter(personas)
+    event = services.event_record(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=matter,
+        trigger="final_domestic_decision",
+        occurred_on=datetime.date(2025, 3, 14),
+    )
+    deadline = event.deadlines.get()
+    lawyer = login_as(personas.legal_officer_a)
+    url = reverse("legal:deadline_met", args=[deadline.pk])
+    response = lawyer.post(url, {"met_on": "2025-03-01"}, follow=True)
+    assert "A deadline is met after the event that started it." in response.content.decode()
+    deadline.refresh_from_db()
+    assert deadline.status == "open"
+    lawyer.post(url, {"met_on": "2025-06-30"})
+    deadline.refresh_from_db()
+    assert (deadline.status, deadline.met_on) == ("met", datetime.date(2025, 6, 30))
+
+
+def test_an_event_form_says_what_is_missing(personas, login_as):
+    matter = a_matter(personas)
+    response = login_as(personas.legal_officer_a).post(reverse("legal:matter", args=[matter.pk]), {"trigger": "x"})
+    assert response.status_code == 400
+    assert not Deadline.objects.exists()

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from caseway.legal import views
+
+app_name = "legal"
+
+urlpatterns = [
+    path("deadlines/", views.deadlines, name="deadlines"),
+    path("matters/<uuid:pk>/", views.matter, name="matter"),
+    path("deadlines/<uuid:pk>/met/", views.deadline_met, name="deadline_met"),
+]
