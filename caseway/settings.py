@@ -398,6 +398,11 @@ PORTAL_IDLE_MINUTES = env_int_within("CASEWAY_PORTAL_IDLE_MINUTES", 15, 1, 60)
 PORTAL_SHARED_IDLE_MINUTES = env_int_within("CASEWAY_PORTAL_SHARED_IDLE_MINUTES", 5, 1, 30)
 # Documents and message attachments (lib/uploads.py checks them).
 UPLOAD_MAX_MB = env_int_within("CASEWAY_UPLOAD_MAX_MB", 5, 1, 50)
+# Legal deadlines: how many days before each one its parties are alerted (most to least).
+_lead_days = env_list("CASEWAY_LEGAL_DEADLINE_LEAD_DAYS", ["30", "14", "7", "1"])
+if not _lead_days or not all(day.isdigit() and 1 <= int(day) <= 365 for day in _lead_days):
+    raise ConfigurationError("CASEWAY_LEGAL_DEADLINE_LEAD_DAYS must list days from 1 to 365, such as 30,14,7,1")
+LEGAL_DEADLINE_LEAD_DAYS = sorted({int(day) for day in _lead_days})
 # How long a "you have a new message" notice may wait for the client's next safe time.
 MESSAGE_NOTICE_HOURS = env_int_within("CASEWAY_MESSAGE_NOTICE_HOURS", 48, 1, 168)
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")

@@ -54,3 +54,24 @@ def get_deadline_for_member(membership, pk):
     if deadline is None:
         raise Http404
     return deadline
+
+
+def open_alerts(membership):
+    """The organization's alerts not yet marked seen, on deadlines it may reach, soonest first."""
+    from caseway.legal.models import DeadlineAlert
+
+    if not _works_legal_matters(membership):
+        return DeadlineAlert.objects.none()
+    return (
+        DeadlineAlert.objects.filter(organization_id=membership.organization_id, resolved_at__isnull=True)
+        .filter(deadline__in=visible_deadlines(membership).values("pk"))
+        .select_related("deadline__rule", "deadline__matter__client", "deadline__matter__jurisdiction")
+        .order_by("deadline__due_on", "pk")
+    )
+
+
+def get_alert_for_member(membership, pk):
+    alert = open_alerts(membership).filter(pk=pk).first()
+    if alert is None:
+        raise Http404
+    return alert

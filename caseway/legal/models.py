@@ -242,3 +242,26 @@ class Deadline(models.Model):
 
     def __str__(self):
         return f"{self.rule_id} due {self.due_on}"
+
+
+class DeadlineAlert(models.Model):
+    """A deadline coming close, for one party organization of its matter: ``lead_days`` before it
+    (30, 14, 7, 1 by default), until someone of that organization marks it seen."""
+
+    deadline = models.ForeignKey(Deadline, on_delete=models.CASCADE, related_name="alerts")
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    lead_days = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["deadline", "organization", "lead_days"], name="legal_alert_once"),
+        ]
+        indexes = [models.Index(fields=["organization", "resolved_at"], name="legal_alert_open")]
+
+    def __str__(self):
+        return f"{self.lead_days} days before {self.deadline_id}"

@@ -11,6 +11,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway import audit
@@ -134,3 +135,15 @@ def deadline_met(*, actor, membership, deadline, met_on, request=None) -> Deadli
         deadline.save(update_fields=["status", "met_on"])
         _audit(actor, "legal.deadline_met", deadline, ["status", "met_on"], membership, request)
     return deadline
+
+
+def alert_seen(*, actor, membership, alert, request=None):
+    """Someone of the organization has seen the alert: it leaves the organization's list."""
+    _require(membership)
+    with transaction.atomic():
+        alert = access.get_alert_for_member(membership, alert.pk)
+        alert.resolved_at = timezone.now()
+        alert.resolved_by = actor
+        alert.save(update_fields=["resolved_at", "resolved_by"])
+        _audit(actor, "legal.alert_seen", alert, ["resolved_at"], membership, request)
+    return alert

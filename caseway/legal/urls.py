@@ -8,4 +8,5 @@ urlpatterns = [
     path("deadlines/", views.deadlines, name="deadlines"),
     path("matters/<uuid:pk>/", views.matter, name="matter"),
     path("deadlines/<uuid:pk>/met/", views.deadline_met, name="deadline_met"),
+    path("alerts/<int:pk>/seen/", views.alert_seen, name="alert_seen"),
 ]

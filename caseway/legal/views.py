@@ -34,7 +34,20 @@ def deadlines(request):
         ).order_by("due_on", "pk")[:SHOWN],
         "met": every.filter(status=Deadline.Status.MET).order_by("-met_on", "-pk")[:20],
     }
-    return render(request, "legal/deadlines.html", {"blocks": blocks, "today": today, "upcoming_days": UPCOMING_DAYS})
+    alerts = access.open_alerts(request.membership)[:SHOWN]
+    return render(
+        request,
+        "legal/deadlines.html",
+        {"blocks": blocks, "today": today, "upcoming_days": UPCOMING_DAYS, "alerts": alerts},
+    )
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def alert_seen(request, pk):
+    alert = access.get_alert_for_member(request.membership, pk)
+    services.alert_seen(actor=request.user, membership=request.membership, alert=alert, request=request)
+    return redirect("legal:deadlines")
 
 
 @object_scoped(Action.WORK_LEGAL_MATTERS)

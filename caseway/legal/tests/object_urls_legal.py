@@ -44,6 +44,15 @@ def _object_case(*args, **kwargs):
     return ObjectCase(*args, **kwargs)
 
 
+def an_alert(personas):
+    from caseway.legal.alerts import deadline_alerts_run
+    from caseway.legal.models import DeadlineAlert
+
+    deadline = a_deadline(personas)
+    deadline_alerts_run(today=datetime.date(2025, 7, 10))
+    return DeadlineAlert.objects.get(organization=personas.org_a, deadline=deadline)
+
+
 OBJECT_URLS = {
     "legal:matter": lambda personas: _object_case(
         personas.legal_officer_a, personas.legal_officer_b, {"pk": a_matter(personas).pk}
@@ -54,5 +63,8 @@ OBJECT_URLS = {
         {"pk": a_deadline(personas).pk},
         method="post",
         data={"met_on": "2025-07-01"},
+    ),
+    "legal:alert_seen": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": an_alert(personas).pk}, method="post"
     ),
 }
