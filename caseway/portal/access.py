@@ -5,6 +5,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from caseway.casework.models import Appointment, Milestone
+from caseway.legal.models import Deadline, LegalMatter
 from caseway.portal.models import AppointmentRequest
 from caseway.referrals.models import Referral, Status
 
@@ -72,3 +73,24 @@ def my_referrals(account):
     for referral in referrals:
         referral.plain = REFERRAL_IN_PLAIN_WORDS.get(referral.status, "asked")
     return referrals
+
+
+def my_legal_matters(account):
+    """The client's legal matters led from their account's case, each with ``next_deadline`` (the
+    soonest open one still to come) for the journey page."""
+    today = timezone.localdate()
+    matters = list(
+        LegalMatter.objects.filter(client_id=account.client_id, lead_case_id=account.case_id)
+        .select_related("jurisdiction")
+        .order_by("-opened_at")[:10]
+    )
+    soonest = {}
+    for deadline in (
+        Deadline.objects.filter(matter__in=matters, status=Deadline.Status.OPEN, due_on__gte=today)
+        .select_related("rule")
+        .order_by("due_on")
+    ):
+        soonest.setdefault(deadline.matter_id, deadline)
+    for matter in matters:
+        matter.next_deadline = soonest.get(matter.pk)
+    return matters

@@ -443,5 +443,9 @@ def journey(request):
     return render(
         request,
         "portal/journey.html",
-        {"milestones": access.my_milestones(account)[:30], "referrals": access.my_referrals(account)},
+        {
+            "milestones": access.my_milestones(account)[:30],
+            "referrals": access.my_referrals(account),
+            "legal_matters": access.my_legal_matters(account),
+        },
     )

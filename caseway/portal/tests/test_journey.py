@@ -43,3 +43,39 @@ def test_the_client_sees_their_steps_and_their_referrals_in_plain_words(personas
     assert "They said yes. They will contact you." in page
     assert page.count("<li>") == 2  # the draft is not shown
     assert "Accepted" not in page  # staff words stay with the staff
+
+
+def test_the_client_sees_their_legal_case_stage_and_next_date_in_plain_words(personas):
+    from caseway.clients.models import ConsentPurpose
+    from caseway.clients.tests.factories import give_consent
+    from caseway.legal import services as legal_services
+    from caseway.legal.models import Jurisdiction
+    from caseway.portal.tests.helpers import a_portal_case
+
+    lawyer = member(personas.legal_officer_a)
+    case = a_portal_case(personas, personas.legal_officer_a)
+    give_consent(case.client, ConsentPurpose.LEGAL_REPRESENTATION, recorded_by=lawyer, recipient=personas.org_a)
+    matter = legal_services.matter_open(
+        actor=personas.legal_officer_a,
+        membership=lawyer,
+        case=case,
+        jurisdiction=Jurisdiction.objects.get(code="echr"),
+        type="human_rights_body",
+        summary="Fictional and confidential summary.",
+    )
+    decided = timezone.localdate() - datetime.timedelta(days=10)
+    event = legal_services.event_record(
+        actor=personas.legal_officer_a,
+        membership=lawyer,
+        matter=matter,
+        trigger="final_domestic_decision",
+        occurred_on=decided,
+    )
+    account = an_account(personas, case)
+    portal = Client()
+    sign_in(portal, account)
+    page = portal.get(reverse("portal:journey")).content.decode()
+    assert "Your lawyers are preparing the case." in page
+    due = event.deadlines.get().due_on
+    assert f"Next important date: {due.day} " in page
+    assert "confidential summary" not in page and "Lodge the application" not in page
