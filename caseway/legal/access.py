@@ -75,3 +75,8 @@ def get_alert_for_member(membership, pk):
     if alert is None:
         raise Http404
     return alert
+
+
+def matters_of_case(membership, case):
+    """The matters led from ``case`` (reached through the case's own access helper)."""
+    return visible_matters(membership).filter(lead_case=case).order_by("-opened_at")

@@ -1,7 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caseway.legal.models import TriggerEvent
+from caseway.legal.models import CoCounsel, Jurisdiction, MatterType, TriggerEvent
+from caseway.orgs.models import Organization
 
 
 class EventForm(forms.Form):
@@ -12,3 +13,22 @@ class EventForm(forms.Form):
 
 class MetForm(forms.Form):
     met_on = forms.DateField(label=_("Met on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class MatterForm(forms.Form):
+    jurisdiction = forms.ModelChoiceField(label=_("Forum"), queryset=Jurisdiction.objects.order_by("name"))
+    type = forms.ChoiceField(label=_("Kind of matter"), choices=MatterType.choices)
+    summary = forms.CharField(
+        label=_("Summary (kept encrypted)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class CoCounselForm(forms.Form):
+    organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
+    role = forms.ChoiceField(label=_("Role"), choices=CoCounsel.Role.choices)
+
+    def __init__(self, *args, lead_organization_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organization"].queryset = (
+            Organization.objects.filter(is_active=True).exclude(pk=lead_organization_id).order_by("name")
+        )

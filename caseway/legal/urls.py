@@ -7,6 +7,8 @@ app_name = "legal"
 urlpatterns = [
     path("deadlines/", views.deadlines, name="deadlines"),
     path("matters/<uuid:pk>/", views.matter, name="matter"),
+    path("matters/<uuid:pk>/co-counsel/", views.co_counsel_add, name="co_counsel_add"),
+    path("cases/<uuid:case_pk>/", views.case_matters, name="case_matters"),
     path("deadlines/<uuid:pk>/met/", views.deadline_met, name="deadline_met"),
     path("alerts/<int:pk>/seen/", views.alert_seen, name="alert_seen"),
 ]

@@ -10,8 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from caseway.clients import access as client_access
 from caseway.legal import access, services
-from caseway.legal.forms import EventForm, MetForm
+from caseway.legal.forms import CoCounselForm, EventForm, MatterForm, MetForm
 from caseway.legal.models import Deadline
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
@@ -78,6 +79,7 @@ def matter(request, pk):
         "form": form,
         "met_form": MetForm(initial={"met_on": timezone.localdate()}),
         "is_lead": access.is_lead(request.membership, found),
+        "co_counsel_form": CoCounselForm(lead_organization_id=found.lead_organization_id),
     }
     return render(request, "legal/matter.html", context, status=status)
 
@@ -102,3 +104,48 @@ def deadline_met(request, pk):
         for message in error.messages:
             messages.error(request, message)
     return redirect("legal:matter", pk=deadline.matter_id)
+
+
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def case_matters(request, case_pk):
+    """The legal matters of a case, and opening a new one (with the client's consent)."""
+    case = client_access.get_case_for_member(request.membership, case_pk)
+    form = MatterForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                opened = services.matter_open(
+                    actor=request.user, membership=request.membership, case=case, request=request, **form.cleaned_data
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("legal:matter", pk=opened.pk)
+        status = 400
+    return render(
+        request,
+        "legal/case_matters.html",
+        {"case": case, "matters": access.matters_of_case(request.membership, case), "form": form},
+        status=status,
+    )
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def co_counsel_add(request, pk):
+    found = access.get_matter_for_member(request.membership, pk)
+    form = CoCounselForm(request.POST, lead_organization_id=found.lead_organization_id)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect("legal:matter", pk=found.pk)
+    try:
+        services.co_counsel_add(
+            actor=request.user, membership=request.membership, matter=found, request=request, **form.cleaned_data
+        )
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("legal:matter", pk=found.pk)

@@ -64,6 +64,16 @@ OBJECT_URLS = {
         method="post",
         data={"met_on": "2025-07-01"},
     ),
+    "legal:case_matters": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"case_pk": a_matter(personas).lead_case_id}
+    ),
+    "legal:co_counsel_add": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_matter(personas).pk},
+        method="post",
+        data={"organization": personas.org_other.pk, "role": "expert"},
+    ),
     "legal:alert_seen": lambda personas: _object_case(
         personas.legal_officer_a, personas.legal_officer_b, {"pk": an_alert(personas).pk}, method="post"
     ),

@@ -61,3 +61,40 @@ def test_an_event_form_says_what_is_missing(personas, login_as):
     response = login_as(personas.legal_officer_a).post(reverse("legal:matter", args=[matter.pk]), {"trigger": "x"})
     assert response.status_code == 400
     assert not Deadline.objects.exists()
+
+
+def test_a_lawyer_opens_a_matter_from_the_case_and_adds_co_counsel(personas, login_as):
+    from caseway.clients.models import ConsentPurpose
+    from caseway.clients.tests.factories import a_case, give_consent
+    from caseway.legal.models import CoCounsel, Jurisdiction, LegalMatter
+
+    lawyer_membership = member(personas.legal_officer_a)
+    case = a_case(lawyer_membership)
+    lawyer = login_as(personas.legal_officer_a)
+    assert (
+        reverse("legal:case_matters", args=[case.pk])
+        in lawyer.get(reverse("casework:case", args=[case.pk])).content.decode()
+    )
+    url = reverse("legal:case_matters", args=[case.pk])
+    data = {"jurisdiction": Jurisdiction.objects.get(code="iachr").pk, "type": "human_rights_body", "summary": "x"}
+    refused = lawyer.post(url, data)
+    assert refused.status_code == 400 and "has not agreed to legal representation" in refused.content.decode()
+    give_consent(
+        case.client, ConsentPurpose.LEGAL_REPRESENTATION, recorded_by=lawyer_membership, recipient=personas.org_a
+    )
+    response = lawyer.post(url, data)
+    matter = LegalMatter.objects.get()
+    assert response["Location"] == reverse("legal:matter", args=[matter.pk])
+    lawyer.post(
+        reverse("legal:co_counsel_add", args=[matter.pk]), {"organization": personas.org_b.pk, "role": "co_counsel"}
+    )
+    assert CoCounsel.objects.get().organization == personas.org_b
+    # Co-counsel cannot add others: only the lead does.
+    other = login_as(personas.legal_officer_b)
+    assert (
+        other.post(
+            reverse("legal:co_counsel_add", args=[matter.pk]), {"organization": personas.org_other.pk, "role": "expert"}
+        ).status_code
+        == 403
+    )
+    assert CoCounsel.objects.count() == 1
