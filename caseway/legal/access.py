@@ -80,3 +80,12 @@ def get_alert_for_member(membership, pk):
 def matters_of_case(membership, case):
     """The matters led from ``case`` (reached through the case's own access helper)."""
     return visible_matters(membership).filter(lead_case=case).order_by("-opened_at")
+
+
+def get_remedy_for_member(membership, pk):
+    from caseway.legal.models import Remedy
+
+    remedy = Remedy.objects.filter(matter__in=visible_matters(membership).values("pk"), pk=pk).first()
+    if remedy is None:
+        raise Http404
+    return remedy

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caseway.legal.models import CoCounsel, Jurisdiction, MatterType, TriggerEvent
+from caseway.legal.models import CoCounsel, Jurisdiction, MatterType, Remedy, TriggerEvent
 from caseway.orgs.models import Organization
 
 
@@ -32,3 +32,24 @@ class CoCounselForm(forms.Form):
         self.fields["organization"].queryset = (
             Organization.objects.filter(is_active=True).exclude(pk=lead_organization_id).order_by("name")
         )
+
+
+class RemedyForm(forms.Form):
+    form = forms.ChoiceField(label=_("Form of remedy"), choices=Remedy.Form.choices)
+    sought_on = forms.DateField(label=_("Sought on"), widget=forms.DateInput(attrs={"type": "date"}))
+    amount = forms.DecimalField(label=_("Amount (compensation)"), required=False, max_digits=14, decimal_places=2)
+    currency = forms.CharField(label=_("Currency"), required=False, max_length=3)
+    description = forms.CharField(
+        label=_("What is asked (kept encrypted)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class RemedyDecisionForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Decision"), choices=[(Remedy.Status.OBTAINED, _("Obtained")), (Remedy.Status.DENIED, _("Denied"))]
+    )
+    decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
+    enforcement = forms.ChoiceField(label=_("Enforcement"), choices=Remedy.Enforcement.choices, required=False)

@@ -265,3 +265,56 @@ class DeadlineAlert(models.Model):
 
     def __str__(self):
         return f"{self.lead_days} days before {self.deadline_id}"
+
+
+class Remedy(models.Model):
+    """A remedy sought or obtained, in the five forms of the UN Basic Principles and Guidelines on
+    the Right to a Remedy and Reparation (General Assembly resolution 60/147, 2005, principles 19–23)."""
+
+    class Form(models.TextChoices):
+        RESTITUTION = "restitution", _("Restitution")
+        COMPENSATION = "compensation", _("Compensation")
+        REHABILITATION = "rehabilitation", _("Rehabilitation")
+        SATISFACTION = "satisfaction", _("Satisfaction")
+        NON_REPETITION = "non_repetition", _("Guarantees of non-repetition")
+
+    class Status(models.TextChoices):
+        SOUGHT = "sought", _("Sought")
+        OBTAINED = "obtained", _("Obtained")
+        DENIED = "denied", _("Denied")
+
+    class Enforcement(models.TextChoices):
+        NOT_DUE = "", _("Not due yet")
+        NOT_STARTED = "not_started", _("Not started")
+        PARTIAL = "partial", _("Partly enforced")
+        COMPLETE = "complete", _("Fully enforced")
+        REFUSED = "refused", _("Not enforced")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="remedies")
+    form = models.CharField(_("form"), max_length=16, choices=Form.choices)
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    description = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    sought_on = models.DateField(_("sought on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.SOUGHT)
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    enforcement = models.CharField(_("enforcement"), max_length=12, choices=Enforcement.choices, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["matter", "sought_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__isnull=True) | Q(form="compensation"), name="legal_amount_for_compensation"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="sought", decided_on__isnull=True)
+                | (~Q(status="sought") & Q(decided_on__isnull=False)),
+                name="legal_remedy_decided_when_decided",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.form} ({self.status})"

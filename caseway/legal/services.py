@@ -19,7 +19,16 @@ from caseway.clients import access as client_access
 from caseway.clients import consent
 from caseway.clients.models import ConsentPurpose
 from caseway.legal import access
-from caseway.legal.models import CoCounsel, Deadline, DeadlineRule, LegalMatter, MatterEvent, MatterType, TriggerEvent
+from caseway.legal.models import (
+    CoCounsel,
+    Deadline,
+    DeadlineRule,
+    LegalMatter,
+    MatterEvent,
+    MatterType,
+    Remedy,
+    TriggerEvent,
+)
 from caseway.orgs.permissions import Action
 
 
@@ -147,3 +156,58 @@ def alert_seen(*, actor, membership, alert, request=None):
         alert.save(update_fields=["resolved_at", "resolved_by"])
         _audit(actor, "legal.alert_seen", alert, ["resolved_at"], membership, request)
     return alert
+
+
+def _check_money(form, amount, currency):
+    if amount is None:
+        return "", None
+    if form != Remedy.Form.COMPENSATION:
+        raise ValidationError({"amount": _("Only compensation has an amount.")})
+    if amount <= 0:
+        raise ValidationError({"amount": _("Give an amount above zero.")})
+    currency = (currency or "").strip().upper()
+    if len(currency) != 3 or not currency.isalpha():
+        raise ValidationError({"currency": _("Give the currency as three letters, such as EUR or USD.")})
+    return currency, amount
+
+
+def remedy_record(
+    *, actor, membership, matter, form, sought_on, description="", amount=None, currency="", request=None
+) -> Remedy:
+    """A remedy sought on a matter; any party of the matter may record it."""
+    _require(membership)
+    if form not in Remedy.Form.values:
+        raise ValidationError({"form": _("Choose the form of the remedy from the list.")})
+    currency, amount = _check_money(form, amount, currency)
+    with transaction.atomic():
+        matter = access.get_matter_for_member(membership, matter.pk)
+        remedy = Remedy.objects.create(
+            matter=matter,
+            form=form,
+            data_key_id=matter.data_key_id,
+            description=(description or "").strip() or None,
+            amount=amount,
+            currency=currency,
+            sought_on=sought_on,
+            recorded_by=actor,
+        )
+        _audit(actor, "legal.remedy_recorded", remedy, ["form", "description", "amount"], membership, request)
+    return remedy
+
+
+def remedy_decide(*, actor, membership, remedy, status, decided_on, enforcement="", request=None) -> Remedy:
+    """The forum's answer: obtained or denied on a day; an obtained remedy's enforcement follows."""
+    _require(membership)
+    if status not in (Remedy.Status.OBTAINED, Remedy.Status.DENIED):
+        raise ValidationError({"status": _("Choose obtained or denied.")})
+    if enforcement not in Remedy.Enforcement.values or (status == Remedy.Status.DENIED and enforcement):
+        raise ValidationError({"enforcement": _("Only an obtained remedy is enforced.")})
+    with transaction.atomic():
+        access.get_matter_for_member(membership, remedy.matter_id)
+        remedy = Remedy.objects.select_for_update().get(pk=remedy.pk)
+        if decided_on < remedy.sought_on:
+            raise ValidationError({"decided_on": _("A remedy is decided after it was sought.")})
+        remedy.status, remedy.decided_on, remedy.enforcement = status, decided_on, enforcement
+        remedy.save(update_fields=["status", "decided_on", "enforcement"])
+        _audit(actor, "legal.remedy_decided", remedy, ["status", "decided_on", "enforcement"], membership, request)
+    return remedy

@@ -9,6 +9,8 @@ urlpatterns = [
     path("matters/<uuid:pk>/", views.matter, name="matter"),
     path("matters/<uuid:pk>/co-counsel/", views.co_counsel_add, name="co_counsel_add"),
     path("cases/<uuid:case_pk>/", views.case_matters, name="case_matters"),
+    path("matters/<uuid:pk>/remedies/", views.remedy_add, name="remedy_add"),
+    path("remedies/<uuid:pk>/decision/", views.remedy_decide, name="remedy_decide"),
     path("deadlines/<uuid:pk>/met/", views.deadline_met, name="deadline_met"),
     path("alerts/<int:pk>/seen/", views.alert_seen, name="alert_seen"),
 ]

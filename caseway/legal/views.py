@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from caseway.clients import access as client_access
 from caseway.legal import access, services
-from caseway.legal.forms import CoCounselForm, EventForm, MatterForm, MetForm
+from caseway.legal.forms import CoCounselForm, EventForm, MatterForm, MetForm, RemedyDecisionForm, RemedyForm
 from caseway.legal.models import Deadline
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
@@ -80,6 +80,9 @@ def matter(request, pk):
         "met_form": MetForm(initial={"met_on": timezone.localdate()}),
         "is_lead": access.is_lead(request.membership, found),
         "co_counsel_form": CoCounselForm(lead_organization_id=found.lead_organization_id),
+        "remedies": found.remedies.all(),
+        "remedy_form": RemedyForm(),
+        "decision_form": RemedyDecisionForm(),
     }
     return render(request, "legal/matter.html", context, status=status)
 
@@ -149,3 +152,42 @@ def co_counsel_add(request, pk):
         for message in error.messages:
             messages.error(request, message)
     return redirect("legal:matter", pk=found.pk)
+
+
+def _errors_as_messages(request, errors):
+    for message in errors:
+        messages.error(request, message)
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def remedy_add(request, pk):
+    found = access.get_matter_for_member(request.membership, pk)
+    form = RemedyForm(request.POST)
+    if not form.is_valid():
+        _errors_as_messages(request, [message for errors in form.errors.values() for message in errors])
+        return redirect("legal:matter", pk=found.pk)
+    try:
+        services.remedy_record(
+            actor=request.user, membership=request.membership, matter=found, request=request, **form.cleaned_data
+        )
+    except ValidationError as error:
+        _errors_as_messages(request, error.messages)
+    return redirect("legal:matter", pk=found.pk)
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def remedy_decide(request, pk):
+    remedy = access.get_remedy_for_member(request.membership, pk)
+    form = RemedyDecisionForm(request.POST)
+    if not form.is_valid():
+        _errors_as_messages(request, [message for errors in form.errors.values() for message in errors])
+        return redirect("legal:matter", pk=remedy.matter_id)
+    try:
+        services.remedy_decide(
+            actor=request.user, membership=request.membership, remedy=remedy, request=request, **form.cleaned_data
+        )
+    except ValidationError as error:
+        _errors_as_messages(request, error.messages)
+    return redirect("legal:matter", pk=remedy.matter_id)

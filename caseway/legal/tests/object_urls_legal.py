@@ -38,6 +38,18 @@ def a_deadline(personas):
     return event.deadlines.get()
 
 
+def a_remedy(personas):
+    from caseway.legal import services
+
+    return services.remedy_record(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=a_matter(personas),
+        form="restitution",
+        sought_on=datetime.date(2025, 5, 1),
+    )
+
+
 def _object_case(*args, **kwargs):
     from caseway.tests.object_urls import ObjectCase
 
@@ -73,6 +85,20 @@ OBJECT_URLS = {
         {"pk": a_matter(personas).pk},
         method="post",
         data={"organization": personas.org_other.pk, "role": "expert"},
+    ),
+    "legal:remedy_add": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_matter(personas).pk},
+        method="post",
+        data={"form": "rehabilitation", "sought_on": "2025-05-01"},
+    ),
+    "legal:remedy_decide": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_remedy(personas).pk},
+        method="post",
+        data={"status": "obtained", "decided_on": "2025-09-01"},
     ),
     "legal:alert_seen": lambda personas: _object_case(
         personas.legal_officer_a, personas.legal_officer_b, {"pk": an_alert(personas).pk}, method="post"
