@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseway.clients import access as client_access
@@ -87,26 +86,28 @@ def matter(request, pk):
     return render(request, "legal/matter.html", context, status=status)
 
 
+def _act_on_matter(request, form, matter_pk, service, **target):
+    """One of the small forms of a matter's page: the form's errors (named by their field) or the
+    service's, shown as messages on the matter's page, where the user comes back to."""
+    if not form.is_valid():
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for message in errors:
+                messages.error(request, f"{label}: {message}" if label else message)
+    else:
+        try:
+            service(actor=request.user, membership=request.membership, request=request, **target, **form.cleaned_data)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+    return redirect("legal:matter", pk=matter_pk)
+
+
 @require_POST
 @object_scoped(Action.WORK_LEGAL_MATTERS)
 def deadline_met(request, pk):
     deadline = access.get_deadline_for_member(request.membership, pk)
-    form = MetForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the day the deadline was met."))
-        return redirect("legal:matter", pk=deadline.matter_id)
-    try:
-        services.deadline_met(
-            actor=request.user,
-            membership=request.membership,
-            deadline=deadline,
-            met_on=form.cleaned_data["met_on"],
-            request=request,
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    return redirect("legal:matter", pk=deadline.matter_id)
+    return _act_on_matter(request, MetForm(request.POST), deadline.matter_id, services.deadline_met, deadline=deadline)
 
 
 @object_scoped(Action.WORK_LEGAL_MATTERS)
@@ -139,41 +140,14 @@ def case_matters(request, case_pk):
 def co_counsel_add(request, pk):
     found = access.get_matter_for_member(request.membership, pk)
     form = CoCounselForm(request.POST, lead_organization_id=found.lead_organization_id)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, message)
-        return redirect("legal:matter", pk=found.pk)
-    try:
-        services.co_counsel_add(
-            actor=request.user, membership=request.membership, matter=found, request=request, **form.cleaned_data
-        )
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    return redirect("legal:matter", pk=found.pk)
-
-
-def _errors_as_messages(request, errors):
-    for message in errors:
-        messages.error(request, message)
+    return _act_on_matter(request, form, found.pk, services.co_counsel_add, matter=found)
 
 
 @require_POST
 @object_scoped(Action.WORK_LEGAL_MATTERS)
 def remedy_add(request, pk):
     found = access.get_matter_for_member(request.membership, pk)
-    form = RemedyForm(request.POST)
-    if not form.is_valid():
-        _errors_as_messages(request, [message for errors in form.errors.values() for message in errors])
-        return redirect("legal:matter", pk=found.pk)
-    try:
-        services.remedy_record(
-            actor=request.user, membership=request.membership, matter=found, request=request, **form.cleaned_data
-        )
-    except ValidationError as error:
-        _errors_as_messages(request, error.messages)
-    return redirect("legal:matter", pk=found.pk)
+    return _act_on_matter(request, RemedyForm(request.POST), found.pk, services.remedy_record, matter=found)
 
 
 @require_POST
@@ -181,13 +155,4 @@ def remedy_add(request, pk):
 def remedy_decide(request, pk):
     remedy = access.get_remedy_for_member(request.membership, pk)
     form = RemedyDecisionForm(request.POST)
-    if not form.is_valid():
-        _errors_as_messages(request, [message for errors in form.errors.values() for message in errors])
-        return redirect("legal:matter", pk=remedy.matter_id)
-    try:
-        services.remedy_decide(
-            actor=request.user, membership=request.membership, remedy=remedy, request=request, **form.cleaned_data
-        )
-    except ValidationError as error:
-        _errors_as_messages(request, error.messages)
-    return redirect("legal:matter", pk=remedy.matter_id)
+    return _act_on_matter(request, form, remedy.matter_id, services.remedy_decide, remedy=remedy)

@@ -24,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseway.clients.models import Case, Client
+from caseway.lib.uploads import EXTENSIONS
 from caseway.orgs.models import Organization
 from caseway.vault.fields import EncryptedBinaryField, EncryptedTextField
 
@@ -208,5 +209,5 @@ class Attachment(models.Model):
 
     @property
     def download_name(self) -> str:
-        extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(self.content_type, "bin")
+        extension = EXTENSIONS.get(self.content_type, "bin")
         return f"attachment-{self.message.sent_at:%Y%m%d-%H%M}.{extension}"

@@ -62,6 +62,22 @@ def _sent_fields(checked) -> list[str]:
     return ["body", "attachment"] if checked is not None else ["body"]
 
 
+def _send_as_staff(*, actor, membership, thread, body, checked, request) -> Message:
+    """Append a member of staff's message to ``thread`` (locked by the caller), audited."""
+    message = _append(
+        thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
+    )
+    audit.record(
+        actor,
+        "messaging.message_sent",
+        message,
+        fields=_sent_fields(checked),
+        organization=membership.organization_id,
+        request=request,
+    )
+    return message
+
+
 def _with_receipts(messages) -> list[Message]:
     """The messages, oldest first, each with ``read_by_other``: read by the other side (the client
     for the team's messages, anyone of the team for the client's), before this reading."""
@@ -105,18 +121,10 @@ def message_to_client(*, actor, membership, case, body, attachment=None, request
         if case.client.erased_at is not None:
             raise ValidationError(_("This client's record was erased."))
         thread = _client_thread_for_update(case)
-        message = _append(
-            thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
+        message = _send_as_staff(
+            actor=actor, membership=membership, thread=thread, body=body, checked=checked, request=request
         )
         notices.notice_queue(message=message, now=message.sent_at)
-        audit.record(
-            actor,
-            "messaging.message_sent",
-            message,
-            fields=_sent_fields(checked),
-            organization=membership.organization_id,
-            request=request,
-        )
     return message
 
 
@@ -216,16 +224,8 @@ def message_on_referral(*, actor, membership, referral, body, attachment=None, r
         if referral.client.erased_at is not None:
             raise ValidationError(_("This client's record was erased."))
         thread = _referral_thread_for_update(referral)
-        message = _append(
-            thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
-        )
-        audit.record(
-            actor,
-            "messaging.message_sent",
-            message,
-            fields=_sent_fields(checked),
-            organization=membership.organization_id,
-            request=request,
+        message = _send_as_staff(
+            actor=actor, membership=membership, thread=thread, body=body, checked=checked, request=request
         )
     return message
 
@@ -287,16 +287,8 @@ def message_with_partner(*, actor, membership, thread, body, attachment=None, re
     with transaction.atomic():
         thread = access.get_case_thread_for_member(membership, thread.pk)
         thread = Thread.objects.select_for_update().get(pk=thread.pk)
-        message = _append(
-            thread, checked=checked, body=body, sender=actor, sender_organization_id=membership.organization_id
-        )
-        audit.record(
-            actor,
-            "messaging.message_sent",
-            message,
-            fields=_sent_fields(checked),
-            organization=membership.organization_id,
-            request=request,
+        message = _send_as_staff(
+            actor=actor, membership=membership, thread=thread, body=body, checked=checked, request=request
         )
     return message
 

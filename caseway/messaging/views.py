@@ -1,17 +1,19 @@
 """Staff pages of messaging: the interagency thread of a referral (the client threads are on the
 portal's case page). Thin: the referral through ``access``, writes through ``thread_services``."""
 
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from caseway.clients import access as client_access
 from caseway.lib import uploads
 from caseway.lib.access import object_scoped
-from caseway.lib.forms import add_service_errors
 from caseway.messaging import access, thread_services
-from caseway.messaging.forms import StaffMessageForm
+from caseway.messaging.forms import StaffMessageForm, send_from_form
 from caseway.orgs.permissions import Action
+
+
+def _writer(request) -> dict:
+    return {"actor": request.user, "membership": request.membership, "request": request}
 
 
 @object_scoped(Action.VIEW_PERSONAL_DATA)
@@ -20,21 +22,10 @@ def referral_thread(request, pk):
     form = StaffMessageForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data.get("file")
-            try:
-                thread_services.message_on_referral(
-                    actor=request.user,
-                    membership=request.membership,
-                    referral=referral,
-                    body=form.cleaned_data["body"],
-                    attachment=uploads.read_limited(upload) if upload else None,
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect(f"{request.path}#last")
+        if form.is_valid() and send_from_form(
+            form, thread_services.message_on_referral, referral=referral, **_writer(request)
+        ):
+            return redirect(f"{request.path}#last")
         status = 400
     shown = thread_services.referral_thread_read(
         actor=request.user, membership=request.membership, referral=referral, request=request
@@ -67,21 +58,10 @@ def partner_thread(request, pk):
     form = StaffMessageForm(request.POST or None, request.FILES or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
-            upload = form.cleaned_data.get("file")
-            try:
-                thread_services.message_with_partner(
-                    actor=request.user,
-                    membership=request.membership,
-                    thread=thread,
-                    body=form.cleaned_data["body"],
-                    attachment=uploads.read_limited(upload) if upload else None,
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect(f"{request.path}#last")
+        if form.is_valid() and send_from_form(
+            form, thread_services.message_with_partner, thread=thread, **_writer(request)
+        ):
+            return redirect(f"{request.path}#last")
         status = 400
     shown = thread_services.partner_thread_read(
         actor=request.user, membership=request.membership, thread=thread, request=request

@@ -5,8 +5,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from caseway.casework.models import Appointment, Milestone
+from caseway.clients.models import Consent
 from caseway.legal.models import Deadline, LegalMatter
-from caseway.portal.models import AppointmentRequest
+from caseway.portal.models import AppointmentRequest, PortalSignIn
 from caseway.referrals.models import Referral, Status
 
 
@@ -94,3 +95,23 @@ def my_legal_matters(account):
     for matter in matters:
         matter.next_deadline = soonest.get(matter.pk)
     return matters
+
+
+def my_sign_ins(account):
+    """The account's sign-in history, newest first."""
+    return PortalSignIn.objects.filter(account=account)
+
+
+def my_consents(account):
+    """Every answer the client gave (to any organization), newest first."""
+    return (
+        Consent.objects.filter(client_id=account.client_id).select_related("recipient").order_by("-recorded_at", "-pk")
+    )
+
+
+def get_my_agreement(account, pk) -> Consent:
+    """One of the client's own agreements (a refusal cannot be withdrawn); else 404."""
+    answer = my_consents(account).filter(pk=pk, granted=True).first()
+    if answer is None:
+        raise Http404
+    return answer

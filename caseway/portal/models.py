@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from caseway.clients.models import Case, Client
+from caseway.lib.uploads import EXTENSIONS
 from caseway.vault.fields import EncryptedBinaryField, EncryptedTextField
 
 
@@ -176,7 +177,7 @@ class Document(models.Model):
 
     @property
     def download_name(self) -> str:
-        extension = {"image/jpeg": "jpg", "image/png": "png", "application/pdf": "pdf"}.get(self.content_type, "bin")
+        extension = EXTENSIONS.get(self.content_type, "bin")
         return f"{self.kind}-{self.uploaded_at:%Y%m%d-%H%M}.{extension}"
 
 

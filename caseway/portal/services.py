@@ -225,9 +225,9 @@ def check_address(address: str, *, now=None) -> None:
 
 def note_address_failure(address: str, *, now=None) -> None:
     now = now or timezone.now()
-    digest = _address_digest(address)
-    AddressFailure.objects.filter(digest=digest, at__lte=now - ADDRESS_WINDOW).delete()
-    AddressFailure.objects.create(digest=digest, at=now)
+    # Every expired row goes, whichever address: nothing is kept beyond the window.
+    AddressFailure.objects.filter(at__lte=now - ADDRESS_WINDOW).delete()
+    AddressFailure.objects.create(digest=_address_digest(address), at=now)
 
 
 def _lockout_length(lockouts: int) -> datetime.timedelta:

@@ -10,11 +10,10 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from caseway.lib import uploads
 from caseway.lib.access import object_scoped, role_required
-from caseway.lib.forms import add_service_errors
 from caseway.messaging import access as messaging_access
 from caseway.messaging import thread_services
+from caseway.messaging.forms import send_from_form
 from caseway.orgs.permissions import Action
 from caseway.portal import document_services, request_services, services
 from caseway.portal.forms import MessageForm
@@ -55,21 +54,16 @@ def case_portal(request, case_pk):
     case = messaging_access.get_case_for_messages(request.membership, case_pk)
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data.get("file")
-            try:
-                thread_services.message_to_client(
-                    actor=request.user,
-                    membership=request.membership,
-                    case=case,
-                    body=form.cleaned_data["body"],
-                    attachment=uploads.read_limited(upload) if upload else None,
-                    request=request,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect(f"{request.path}#last")
+        sent = form.is_valid() and send_from_form(
+            form,
+            thread_services.message_to_client,
+            actor=request.user,
+            membership=request.membership,
+            case=case,
+            request=request,
+        )
+        if sent:
+            return redirect(f"{request.path}#last")
         return _page(request, case, form, status=400)
     return _page(request, case, MessageForm())
 

@@ -12,7 +12,7 @@ import qrcode.image.svg
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseway.clients import consent, export
-from caseway.clients.models import Consent
 from caseway.directory.access import public_services
 from caseway.directory.models import Language, Location
 from caseway.lib import uploads
 from caseway.lib.access import portal_client, public
 from caseway.lib.forms import add_service_errors
 from caseway.messaging import texts, thread_services
+from caseway.messaging.forms import send_from_form
 from caseway.portal import access, document_services, request_services, services, session
 from caseway.portal.forms import (
     AppointmentChangeForm,
@@ -38,7 +38,7 @@ from caseway.portal.forms import (
     SignInForm,
     StartForm,
 )
-from caseway.portal.models import AppointmentRequest, PortalSignIn
+from caseway.portal.models import AppointmentRequest
 
 NUMBER_COOKIE_DAYS = 90
 HISTORY_SHOWN = 20
@@ -171,18 +171,8 @@ def messages(request):
     account = request.portal_account
     if request.method == "POST":
         form = MessageForm(request.POST, request.FILES)
-        if form.is_valid():
-            upload = form.cleaned_data.get("file")
-            try:
-                thread_services.message_from_client(
-                    account=account,
-                    body=form.cleaned_data["body"],
-                    attachment=uploads.read_limited(upload) if upload else None,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect(f"{request.path}?sent=1#last")
+        if form.is_valid() and send_from_form(form, thread_services.message_from_client, account=account):
+            return redirect(f"{request.path}?sent=1#last")
     else:
         form = MessageForm()
     shown = thread_services.thread_read_by_client(account=account)
@@ -196,20 +186,24 @@ def attachment(request, pk):
     return file_response(thread_services.attachment_for_client(account=request.portal_account, pk=pk))
 
 
-@portal_client
-def safety(request):
-    history = PortalSignIn.objects.filter(account=request.portal_account)[:HISTORY_SHOWN]
+def _safety_page(request, *, remove_form=None, status=200):
     return render(
         request,
         "portal/safety.html",
         {
-            "history": history,
+            "history": access.my_sign_ins(request.portal_account)[:HISTORY_SHOWN],
             "shared_device": session.is_shared_device(request),
             "has_second_lock": bool(request.portal_account.second_factor),
             "changed": request.GET.get("changed") == "1",
-            "remove_form": CodeForm(),
+            "remove_form": remove_form or CodeForm(),
         },
+        status=status,
     )
+
+
+@portal_client
+def safety(request):
+    return _safety_page(request)
 
 
 def _qr_svg(uri: str) -> str:
@@ -252,19 +246,8 @@ def second_factor_remove(request):
         account=request.portal_account, code=form.cleaned_data["code"]
     ):
         return redirect(f"{reverse('portal:safety')}?changed=1")
-    history = PortalSignIn.objects.filter(account=request.portal_account)[:HISTORY_SHOWN]
     form.add_error("code", _("This code is not right. Look at the app and type the new code."))
-    return render(
-        request,
-        "portal/safety.html",
-        {
-            "history": history,
-            "has_second_lock": True,
-            "remove_form": form,
-            "shared_device": session.is_shared_device(request),
-        },
-        status=400,
-    )
+    return _safety_page(request, remove_form=form, status=400)
 
 
 @require_POST
@@ -377,11 +360,7 @@ def document_download(request, pk):
 
 @portal_client
 def consents(request):
-    answers = list(
-        Consent.objects.filter(client=request.portal_account.client)
-        .select_related("recipient")
-        .order_by("-recorded_at", "-pk")
-    )
+    answers = list(access.my_consents(request.portal_account))
     for answer in answers:
         answer.status_now = consent.status_of(answer, answers)
     return render(request, "portal/consents.html", {"answers": answers, "withdrawn": request.GET.get("withdrawn")})
@@ -389,9 +368,7 @@ def consents(request):
 
 @portal_client
 def consent_withdraw(request, pk):
-    answer = Consent.objects.filter(client=request.portal_account.client, pk=pk, granted=True).first()
-    if answer is None:
-        raise Http404
+    answer = access.get_my_agreement(request.portal_account, pk)
     if request.method == "POST":
         account = services.consent_withdraw(account=request.portal_account, consent_pk=answer.pk)
         if account.status == account.Status.CLOSED:
