@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from caseway.clients.models import Case, Client
 from caseway.legal import deadlines
 from caseway.orgs.models import Organization
-from caseway.vault.fields import EncryptedTextField
+from caseway.vault.fields import EncryptedBinaryField, EncryptedTextField
 
 
 class Forum(models.TextChoices):
@@ -32,11 +32,30 @@ class Forum(models.TextChoices):
 
 
 class TriggerEvent(models.TextChoices):
-    FINAL_DOMESTIC_DECISION = "final_domestic_decision", _("Final domestic decision taken")
-    FINAL_DECISION_NOTIFIED = "final_decision_notified", _("Final domestic decision notified")
+    """What can happen on a matter. Some events start deadlines (the forum's rules say which), some
+    move the matter to a stage (``STAGE_AFTER``); a scheduled hearing may lie in the future."""
+
+    INVESTIGATION_OPENED = "investigation_opened", _("Investigation opened")
+    COMPLAINT_FILED = "complaint_filed", _("Complaint or application filed")
+    FILING_RECEIVED = "filing_received", _("Filing received by the other side")
+    ADMISSIBILITY_DECIDED = "admissibility_decided", _("Admissibility decided")
+    HEARING_SCHEDULED = "hearing_scheduled", _("Hearing scheduled")
+    HEARING_HELD = "hearing_held", _("Hearing held")
     JUDGMENT_SERVED = "judgment_served", _("Judgment served")
     DECISION_NOTIFIED = "decision_notified", _("Decision notified")
-    FILING_RECEIVED = "filing_received", _("Filing received by the other side")
+    FINAL_DOMESTIC_DECISION = "final_domestic_decision", _("Final domestic decision taken")
+    FINAL_DECISION_NOTIFIED = "final_decision_notified", _("Final domestic decision notified")
+    APPEAL_LODGED = "appeal_lodged", _("Appeal lodged")
+    ENFORCEMENT_STARTED = "enforcement_started", _("Enforcement started")
+    MATTER_CLOSED = "matter_closed", _("Matter closed")
+
+
+# Events that can be recorded before they happen (the day they are set for).
+FUTURE_EVENTS = frozenset({TriggerEvent.HEARING_SCHEDULED})
+# Events that carry the forum's answer: an outcome may be recorded with them.
+DECISION_EVENTS = frozenset(
+    {TriggerEvent.ADMISSIBILITY_DECIDED, TriggerEvent.JUDGMENT_SERVED, TriggerEvent.DECISION_NOTIFIED}
+)
 
 
 class Jurisdiction(models.Model):
@@ -160,6 +179,29 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
+# The stage a matter reaches when the event is recorded (``services.event_record``).
+STAGE_AFTER = {
+    TriggerEvent.INVESTIGATION_OPENED: Stage.INVESTIGATION,
+    TriggerEvent.COMPLAINT_FILED: Stage.FILING,
+    TriggerEvent.ADMISSIBILITY_DECIDED: Stage.ADMISSIBILITY,
+    TriggerEvent.HEARING_SCHEDULED: Stage.HEARING,
+    TriggerEvent.HEARING_HELD: Stage.HEARING,
+    TriggerEvent.JUDGMENT_SERVED: Stage.JUDGMENT,
+    TriggerEvent.APPEAL_LODGED: Stage.APPEAL,
+    TriggerEvent.ENFORCEMENT_STARTED: Stage.ENFORCEMENT,
+    TriggerEvent.MATTER_CLOSED: Stage.CLOSED,
+}
+
+
+class Outcome(models.TextChoices):
+    FAVOURABLE = "favourable", _("In the client's favour")
+    PARTLY_FAVOURABLE = "partly_favourable", _("Partly in the client's favour")
+    UNFAVOURABLE = "unfavourable", _("Against the client")
+    INADMISSIBLE = "inadmissible", _("Declared inadmissible")
+    SETTLED = "settled", _("Settled")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
 class LegalMatter(models.Model):
     """A legal matter of a client, led by one organization (from its case of the client, with the
     client's consent to legal representation), worked with co-counsel organizations: every party
@@ -177,9 +219,78 @@ class LegalMatter(models.Model):
     summary = EncryptedTextField(key_field="data_key", null=True, blank=True)
     opened_at = models.DateTimeField(default=timezone.now)
     opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    # The latest decision's outcome (analytics: outcomes by sex, age, disability and area).
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
+    outcome_on = models.DateField(_("outcome on"), null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["lead_organization", "stage"], name="legal_matter_org_stage")]
 
     def __str__(self):
         return f"{self.type} matter {self.pk}"
+
+
+class StageChange(models.Model):
+    """The matter entered ``stage`` on ``entered_on``: the history that time-in-stage is measured on."""
+
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="stage_changes")
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices)
+    entered_on = models.DateField(_("entered on"))
+    event = models.ForeignKey(
+        "MatterEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="stage_changes"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["matter", "entered_on", "recorded_at", "pk"]
+        indexes = [models.Index(fields=["matter", "entered_on"], name="legal_stage_history")]
+
+    def __str__(self):
+        return f"{self.stage} from {self.entered_on}"
+
+
+class ProtectionMeasure(models.TextChoices):
+    PSEUDONYM = "pseudonym", _("Pseudonym")
+    CLOSED_HEARING = "closed_hearing", _("Closed hearing")
+    VOICE_DISTORTION = "voice_distortion", _("Voice distortion")
+    FACE_DISTORTION = "face_distortion", _("Face distortion")
+    RELOCATION = "relocation", _("Relocation")
+
+
+class Party(models.Model):
+    """A party to the matter or a witness. Names and details are encrypted; a protected witness
+    (any protection measure) is shown by pseudonym to everyone without the need to know who they
+    are (``access.may_see_identity``), and every look at the identity is audited."""
+
+    class Role(models.TextChoices):
+        APPLICANT = "applicant", _("Applicant or victim")
+        RESPONDENT = "respondent", _("Respondent or accused")
+        WITNESS = "witness", _("Witness")
+        EXPERT_WITNESS = "expert_witness", _("Expert witness")
+        OTHER = "other", _("Other party")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="parties")
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    pseudonym = models.CharField(_("pseudonym"), max_length=60, help_text=_("How everyone else refers to them."))
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    name = EncryptedTextField(key_field="data_key")
+    details = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    protection_measures = models.JSONField(default=list, blank=True)
+    added_at = models.DateTimeField(default=timezone.now)
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["matter", "role", "pseudonym"]
+        constraints = [models.UniqueConstraint(fields=["matter", "pseudonym"], name="legal_party_pseudonym_once")]
+
+    def __str__(self):
+        return self.pseudonym
+
+    @property
+    def is_protected(self) -> bool:
+        return bool(self.protection_measures)
 
 
 class CoCounsel(models.Model):
@@ -215,6 +326,7 @@ class MatterEvent(models.Model):
     note = EncryptedTextField(key_field="data_key", null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
 
     class Meta:
         ordering = ["matter", "occurred_on", "recorded_at"]
@@ -318,3 +430,223 @@ class Remedy(models.Model):
 
     def __str__(self):
         return f"{self.form} ({self.status})"
+
+
+class AssistanceRequest(models.Model):
+    """A mutual legal-assistance or information request made for a matter by one of its parties to
+    another organization of the network or to an authority outside it (a prosecutor's office of a
+    country): what is asked, of whom, by when, and the answer."""
+
+    class Kind(models.TextChoices):
+        MUTUAL_LEGAL_ASSISTANCE = "mutual_legal_assistance", _("Mutual legal assistance")
+        INFORMATION = "information", _("Information request")
+
+    class Status(models.TextChoices):
+        SENT = "sent", _("Sent")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        ANSWERED = "answered", _("Answered")
+        REFUSED = "refused", _("Refused")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="assistance_requests")
+    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
+    requesting_organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # Of whom: an organization of the network (it then sees and answers the request, not the
+    # matter), or an authority outside it, named, in a country.
+    addressed_organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    addressed_authority = models.CharField(_("authority asked"), max_length=200, blank=True)
+    addressed_country = models.CharField(
+        _("country"), max_length=2, blank=True, validators=[RegexValidator(r"^[A-Z]{2}$")]
+    )
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    question = EncryptedTextField(key_field="data_key")
+    response = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    sent_on = models.DateField(_("sent on"))
+    due_on = models.DateField(_("answer due on"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.SENT)
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["matter", "sent_on", "created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(addressed_organization__isnull=False) | ~Q(addressed_authority=""),
+                name="legal_request_addressed",
+            ),
+        ]
+        indexes = [models.Index(fields=["addressed_organization", "status"], name="legal_request_inbox")]
+
+    def __str__(self):
+        return f"{self.kind} request {self.pk}"
+
+
+class CaseReview(models.Model):
+    """A multi-stakeholder review of a matter: a meeting of several organizations with an agenda,
+    decisions and action items; its minutes are encrypted under the client's key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="reviews")
+    held_on = models.DateField(_("held on"))
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    agenda = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    decisions = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    minutes = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["matter", "-held_on", "-created_at"]
+
+    def __str__(self):
+        return f"review of {self.matter_id} on {self.held_on}"
+
+
+class ReviewParticipant(models.Model):
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="participants")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    # A person of the network, or how an outside participant is described ("prosecutor's office").
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    role = models.CharField(_("role in the meeting"), max_length=120, blank=True)
+
+    class Meta:
+        ordering = ["review", "organization", "pk"]
+
+    def __str__(self):
+        return f"{self.organization_id} at {self.review_id}"
+
+
+class ReviewActionItem(models.Model):
+    """A decision someone must carry out by a day; for an organization with a case of the client it
+    becomes a task on that case (``task``), otherwise it is followed on the review itself."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    review = models.ForeignKey(CaseReview, on_delete=models.CASCADE, related_name="action_items")
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    title = EncryptedTextField(key_field="data_key")
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    task = models.OneToOneField(
+        "casework.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="review_action_item"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["review", "due_on", "pk"]
+
+    def __str__(self):
+        return f"action of {self.organization_id} from {self.review_id}"
+
+
+class EvidenceItem(models.Model):
+    """A piece of evidence on a matter. An uploaded original is hashed (SHA-256) on arrival, kept
+    encrypted and **sealed**: nothing ever writes ``original`` again (``evidence.py``); working copies
+    are separate rows. Physical evidence is registered by reference (where it is held)."""
+
+    class Kind(models.TextChoices):
+        DOCUMENT = "document", _("Document")
+        PHOTO = "photo", _("Photo")
+        AUDIO = "audio", _("Audio recording")
+        VIDEO = "video", _("Video recording")
+        TRANSCRIPT = "transcript", _("Testimony transcript")
+        PHYSICAL = "physical", _("Physical evidence (reference)")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    matter = models.ForeignKey(LegalMatter, on_delete=models.CASCADE, related_name="evidence")
+    number = models.PositiveIntegerField(help_text="E-1, E-2... within the matter")
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    description = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    original = EncryptedBinaryField(key_field="data_key", null=True, blank=True)
+    original_name = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    original_sha256 = models.CharField(max_length=64, blank=True)
+    original_size = models.PositiveBigIntegerField(null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True)
+    physical_location = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    collected_on = models.DateField(_("collected on"), null=True, blank=True)
+    # Who holds it now (changes with each transfer): the custodian organization.
+    custodian = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    registered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["matter", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["matter", "number"], name="legal_evidence_number_once"),
+            models.CheckConstraint(
+                condition=Q(original__isnull=True) | ~Q(original_sha256=""), name="legal_evidence_hashed"
+            ),
+        ]
+
+    def __str__(self):
+        return f"E-{self.number}"
+
+
+class EvidenceCopy(models.Model):
+    """A working copy of an original (metadata stripped, redacted): its own bytes and hash, linked
+    to the sealed original it was made from."""
+
+    class Kind(models.TextChoices):
+        METADATA_STRIPPED = "metadata_stripped", _("Metadata stripped")
+        REDACTED = "redacted", _("Redacted")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="copies")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    content = EncryptedBinaryField(key_field="data_key")
+    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(max_length=100, blank=True)
+    note = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["item", "created_at"]
+
+    def __str__(self):
+        return f"{self.kind} copy of {self.item_id}"
+
+
+class CustodyEvent(models.Model):
+    """One link of an item's chain of custody: who, when, where, why. ``digest`` chains the item's
+    events (each covers the one before) and is written into the audit event recorded with it, so a
+    changed custody row no longer matches the tamper-evident audit chain."""
+
+    class Kind(models.TextChoices):
+        COLLECTION = "collection", _("Collected")
+        RECEIPT = "receipt", _("Received")
+        TRANSFER = "transfer", _("Transferred")
+        ACCESS = "access", _("Opened")
+        COPY = "copy", _("Copied")
+        SUBMISSION = "submission", _("Submitted")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    item = models.ForeignKey(EvidenceItem, on_delete=models.CASCADE, related_name="custody")
+    sequence = models.PositiveIntegerField()
+    kind = models.CharField(_("what"), max_length=12, choices=Kind.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_label = models.CharField(max_length=254, blank=True)
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    to_organization = models.ForeignKey(Organization, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    data_key = models.ForeignKey("vault.DataKey", on_delete=models.PROTECT, related_name="+")
+    place = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    reason = EncryptedTextField(key_field="data_key", null=True, blank=True)
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["item", "sequence"]
+        constraints = [models.UniqueConstraint(fields=["item", "sequence"], name="legal_custody_sequence_once")]
+
+    def __str__(self):
+        return f"{self.kind} of {self.item_id} #{self.sequence}"

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from caseway.legal import views
 
@@ -13,4 +13,7 @@ urlpatterns = [
     path("remedies/<uuid:pk>/decision/", views.remedy_decide, name="remedy_decide"),
     path("deadlines/<uuid:pk>/met/", views.deadline_met, name="deadline_met"),
     path("alerts/<int:pk>/seen/", views.alert_seen, name="alert_seen"),
+    path("", include("caseway.legal.urls_evidence")),
+    path("", include("caseway.legal.urls_reviews")),
+    path("", include("caseway.legal.urls_analytics")),
 ]

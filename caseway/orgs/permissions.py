@@ -38,6 +38,11 @@ class Action(StrEnum):
     VIEW_PAYMENT_TOTALS = "casework.view_payment_totals"
     VIEW_NETWORK_STATISTICS = "referrals.view_statistics"
     WORK_LEGAL_MATTERS = "legal.work_matters"
+    # Who a protected witness is: legal officers only (supervisors and co-counsel experts work the
+    # matter by pseudonym); ``legal.access.may_see_identity`` adds the organization's role on it.
+    SEE_WITNESS_IDENTITY = "legal.see_witness_identity"
+    # Aggregates of the legal work (time in stage, delays, outcomes by group), small cells hidden.
+    VIEW_LEGAL_ANALYTICS = "legal.view_analytics"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
@@ -53,10 +58,18 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.OVERRIDE_CONSENT,
             Action.VIEW_PAYMENT_TOTALS,
             Action.WORK_LEGAL_MATTERS,
+            Action.VIEW_LEGAL_ANALYTICS,
         }
     ),
     Role.LEGAL_OFFICER: frozenset(
-        _EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS, Action.WORK_LEGAL_MATTERS}
+        _EVERY_STAFF_ROLE
+        | {
+            Action.VIEW_PERSONAL_DATA,
+            Action.REGISTER_CLIENTS,
+            Action.WORK_LEGAL_MATTERS,
+            Action.SEE_WITNESS_IDENTITY,
+            Action.VIEW_LEGAL_ANALYTICS,
+        }
     ),
     # Agency admins erase and set retention without seeing identities: they work from client codes.
     Role.AGENCY_ADMIN: frozenset(
@@ -75,7 +88,13 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
     # and define the network's standard referral pathways (data: steps, categories, time frames).
     # They follow how the network refers through its statistics: aggregates only, small cells hidden.
     Role.COORDINATOR: frozenset(
-        _EVERY_STAFF_ROLE | {Action.CURATE_DIRECTORY, Action.MANAGE_PATHWAYS, Action.VIEW_NETWORK_STATISTICS}
+        _EVERY_STAFF_ROLE
+        | {
+            Action.CURATE_DIRECTORY,
+            Action.MANAGE_PATHWAYS,
+            Action.VIEW_NETWORK_STATISTICS,
+            Action.VIEW_LEGAL_ANALYTICS,
+        }
     ),
     Role.DONOR: frozenset(_EVERY_STAFF_ROLE),
     Role.MONITOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_AUDIT_LOG}),

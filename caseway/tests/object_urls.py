@@ -15,7 +15,7 @@ from caseway.clients.tests import (
     object_urls_records,
 )
 from caseway.directory.tests.factories import LocationFactory, ServiceFactory
-from caseway.legal.tests import object_urls_legal
+from caseway.legal.tests import object_urls_analytics, object_urls_evidence, object_urls_legal, object_urls_reviews
 from caseway.messaging.tests import object_urls_messaging
 from caseway.orgs import services as org_services
 from caseway.orgs.tests import object_urls_agreements
@@ -86,5 +86,8 @@ for _area in (
     object_urls_portal,
     object_urls_messaging,
     object_urls_legal,
+    object_urls_evidence,
+    object_urls_reviews,
+    object_urls_analytics,
 ):
     OBJECT_URLS.update(_area.OBJECT_URLS)

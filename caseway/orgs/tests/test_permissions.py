@@ -33,6 +33,8 @@ EXPECTED = {
     Action.VIEW_NETWORK_STATISTICS: {K},
     Action.VIEW_PAYMENT_TOTALS: {S, A},
     Action.WORK_LEGAL_MATTERS: {S, L},
+    Action.SEE_WITNESS_IDENTITY: {L},
+    Action.VIEW_LEGAL_ANALYTICS: {S, L, K},
 }
 
 

@@ -1,0 +1,3 @@
+"""The legal API under /api/v1/ (names in the ``api`` namespace)."""
+
+urlpatterns = []
