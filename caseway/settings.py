@@ -403,6 +403,8 @@ _lead_days = env_list("CASEWAY_LEGAL_DEADLINE_LEAD_DAYS", ["30", "14", "7", "1"]
 if not _lead_days or not all(day.isdigit() and 1 <= int(day) <= 365 for day in _lead_days):
     raise ConfigurationError("CASEWAY_LEGAL_DEADLINE_LEAD_DAYS must list days from 1 to 365, such as 30,14,7,1")
 LEGAL_DEADLINE_LEAD_DAYS = sorted({int(day) for day in _lead_days})
+# Legal analytics: a matter whose current stage has lasted longer than this many days is delayed.
+LEGAL_DELAY_DAYS = env_int_within("CASEWAY_LEGAL_DELAY_DAYS", 180, 1, 3660)
 # How long a "you have a new message" notice may wait for the client's next safe time.
 MESSAGE_NOTICE_HOURS = env_int_within("CASEWAY_MESSAGE_NOTICE_HOURS", 48, 1, 168)
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")
