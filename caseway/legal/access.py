@@ -89,3 +89,40 @@ def get_remedy_for_member(membership, pk):
     if remedy is None:
         raise Http404
     return remedy
+
+
+# Co-counsel roles that work with the people of the case (not experts or documentation support).
+_ROLES_THAT_MEET_WITNESSES = frozenset({CoCounsel.Role.CO_COUNSEL, CoCounsel.Role.LOCAL_COUNSEL})
+
+
+def may_see_identity(membership, matter) -> bool:
+    """Whether ``membership`` may see who the matter's parties and witnesses are: a legal officer
+    (not a supervisor) of the lead organization or of a co-counsel organization that represents the
+    client. Everyone else works by pseudonym."""
+    if not _works_legal_matters(membership):
+        return False
+    if not membership.allows(Action.SEE_WITNESS_IDENTITY):
+        return False
+    if is_lead(membership, matter):
+        return True
+    return CoCounsel.objects.filter(
+        matter=matter, organization_id=membership.organization_id, role__in=_ROLES_THAT_MEET_WITNESSES
+    ).exists()
+
+
+def parties_of(membership, matter):
+    """The parties and witnesses of a matter ``membership`` reaches (get_matter_for_member first)."""
+    return matter.parties.order_by("role", "pseudonym")
+
+
+def get_party_for_member(membership, pk):
+    from caseway.legal.models import Party
+
+    party = (
+        Party.objects.filter(matter__in=visible_matters(membership).values("pk"), pk=pk)
+        .select_related("matter__client", "matter__jurisdiction")
+        .first()
+    )
+    if party is None:
+        raise Http404
+    return party

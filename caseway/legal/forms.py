@@ -1,14 +1,34 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from caseway.legal.models import CoCounsel, Jurisdiction, MatterType, Remedy, TriggerEvent
+from caseway.legal.models import (
+    CoCounsel,
+    Jurisdiction,
+    MatterType,
+    Outcome,
+    Party,
+    ProtectionMeasure,
+    Remedy,
+    Stage,
+    TriggerEvent,
+)
 from caseway.orgs.models import Organization
 
 
 class EventForm(forms.Form):
     trigger = forms.ChoiceField(label=_("What happened"), choices=TriggerEvent.choices)
     occurred_on = forms.DateField(label=_("On"), widget=forms.DateInput(attrs={"type": "date"}))
+    outcome = forms.ChoiceField(
+        label=_("Outcome (a decision or a judgment)"),
+        choices=[("", _("No outcome")), *Outcome.choices],
+        required=False,
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices)
+    entered_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
 class MetForm(forms.Form):
@@ -53,3 +73,32 @@ class RemedyDecisionForm(forms.Form):
     )
     decided_on = forms.DateField(label=_("Decided on"), widget=forms.DateInput(attrs={"type": "date"}))
     enforcement = forms.ChoiceField(label=_("Enforcement"), choices=Remedy.Enforcement.choices, required=False)
+
+
+class PartyForm(forms.Form):
+    role = forms.ChoiceField(label=_("Role"), choices=Party.Role.choices)
+    pseudonym = forms.CharField(
+        label=_("Pseudonym"), max_length=60, help_text=_("How everyone else refers to them, such as Witness A.")
+    )
+    name = forms.CharField(label=_("Name (kept encrypted)"), max_length=200)
+    details = forms.CharField(
+        label=_("Contact and notes (kept encrypted)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    protection_measures = forms.MultipleChoiceField(
+        label=_("Protection measures"),
+        choices=ProtectionMeasure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class ProtectionForm(forms.Form):
+    protection_measures = forms.MultipleChoiceField(
+        label=_("Protection measures"),
+        choices=ProtectionMeasure.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )

@@ -179,12 +179,12 @@ class Stage(models.TextChoices):
     CLOSED = "closed", _("Closed")
 
 
-# The stage a matter reaches when the event is recorded (``services.event_record``).
+# The stage a matter reaches on the event's day (``services.event_record``). A hearing set for a
+# later day does not move the matter: holding it does.
 STAGE_AFTER = {
     TriggerEvent.INVESTIGATION_OPENED: Stage.INVESTIGATION,
     TriggerEvent.COMPLAINT_FILED: Stage.FILING,
     TriggerEvent.ADMISSIBILITY_DECIDED: Stage.ADMISSIBILITY,
-    TriggerEvent.HEARING_SCHEDULED: Stage.HEARING,
     TriggerEvent.HEARING_HELD: Stage.HEARING,
     TriggerEvent.JUDGMENT_SERVED: Stage.JUDGMENT,
     TriggerEvent.APPEAL_LODGED: Stage.APPEAL,

@@ -20,13 +20,19 @@ from caseway.clients import consent
 from caseway.clients.models import ConsentPurpose
 from caseway.legal import access
 from caseway.legal.models import (
+    DECISION_EVENTS,
+    FUTURE_EVENTS,
+    STAGE_AFTER,
     CoCounsel,
     Deadline,
     DeadlineRule,
     LegalMatter,
     MatterEvent,
     MatterType,
+    Outcome,
     Remedy,
+    Stage,
+    StageChange,
     TriggerEvent,
 )
 from caseway.orgs.permissions import Action
@@ -64,6 +70,9 @@ def matter_open(
             summary=(summary or "").strip() or None,
             opened_by=actor,
         )
+        StageChange.objects.create(
+            matter=matter, stage=Stage.INTAKE, entered_on=timezone.localdate(), recorded_by=actor
+        )
         _audit(actor, "legal.matter_opened", matter, ["type", "jurisdiction", "summary"], membership, request)
     return matter
 
@@ -94,10 +103,43 @@ def _deadlines_for(event):
     ]
 
 
-def event_record(*, actor, membership, matter, trigger, occurred_on, note="", request=None) -> MatterEvent:
-    _require(membership)
+def _check_event(trigger, occurred_on, outcome):
     if trigger not in TriggerEvent.values:
         raise ValidationError({"trigger": _("Choose the event from the list.")})
+    if occurred_on > timezone.localdate() and trigger not in FUTURE_EVENTS:
+        raise ValidationError({"occurred_on": _("Only a hearing can be recorded for a day still to come.")})
+    if outcome and outcome not in Outcome.values:
+        raise ValidationError({"outcome": _("Choose the outcome from the list.")})
+    if outcome and trigger not in DECISION_EVENTS:
+        raise ValidationError({"outcome": _("Only a decision or a judgment has an outcome.")})
+
+
+def _stage_on(matter, day):
+    """The stage the matter was in on ``day`` by its history (intake before any change)."""
+    change = matter.stage_changes.filter(entered_on__lte=day).order_by("-entered_on", "-recorded_at", "-pk").first()
+    return change.stage if change else Stage.INTAKE
+
+
+def _refresh_stage_and_outcome(matter):
+    """The matter's current stage is its latest stage change; its outcome the latest decision's."""
+    latest = matter.stage_changes.order_by("-entered_on", "-recorded_at", "-pk").first()
+    decision = (
+        matter.events.filter(trigger__in=DECISION_EVENTS)
+        .exclude(outcome="")
+        .order_by("-occurred_on", "-recorded_at")
+        .first()
+    )
+    matter.stage = latest.stage if latest else Stage.INTAKE
+    matter.outcome = decision.outcome if decision else ""
+    matter.outcome_on = decision.occurred_on if decision else None
+    matter.save(update_fields=["stage", "outcome", "outcome_on"])
+
+
+def event_record(*, actor, membership, matter, trigger, occurred_on, note="", outcome="", request=None) -> MatterEvent:
+    """Record what happened on a matter: the deadlines the forum's rules give for it, the stage it
+    leads to (from its day on) and, for a decision, its outcome."""
+    _require(membership)
+    _check_event(trigger, occurred_on, outcome)
     with transaction.atomic():
         matter = access.get_matter_for_member(membership, matter.pk)
         matter = LegalMatter.objects.select_for_update().select_related("jurisdiction").get(pk=matter.pk)
@@ -107,26 +149,60 @@ def event_record(*, actor, membership, matter, trigger, occurred_on, note="", re
             occurred_on=occurred_on,
             data_key_id=matter.data_key_id,
             note=(note or "").strip() or None,
+            outcome=outcome or "",
             recorded_by=actor,
         )
         Deadline.objects.bulk_create(_deadlines_for(event))
-        _audit(actor, "legal.event_recorded", event, ["trigger", "occurred_on", "note"], membership, request)
+        # A matter opened here after it began elsewhere: its intake started no later than its first event.
+        matter.stage_changes.filter(event__isnull=True, stage=Stage.INTAKE, entered_on__gt=occurred_on).exclude(
+            matter__stage_changes__entered_on__lt=occurred_on
+        ).update(entered_on=occurred_on)
+        stage = STAGE_AFTER.get(trigger)
+        if stage is not None and _stage_on(matter, occurred_on) != stage:
+            StageChange.objects.create(
+                matter=matter, stage=stage, entered_on=occurred_on, event=event, recorded_by=actor
+            )
+        _refresh_stage_and_outcome(matter)
+        _audit(actor, "legal.event_recorded", event, ["trigger", "occurred_on", "note", "outcome"], membership, request)
     return event
 
 
 def event_change(*, actor, membership, event, occurred_on, request=None) -> MatterEvent:
-    """Move an event to another day: its open deadlines are computed again (met ones stay)."""
+    """Move an event to another day: its open deadlines are computed again (met ones stay), and the
+    stage it led to is entered on the new day."""
     _require(membership)
     with transaction.atomic():
         access.get_matter_for_member(membership, event.matter_id)
+        LegalMatter.objects.select_for_update().filter(pk=event.matter_id).first()
         event = MatterEvent.objects.select_for_update().select_related("matter__jurisdiction").get(pk=event.pk)
+        _check_event(event.trigger, occurred_on, event.outcome)
         event.occurred_on = occurred_on
         event.save(update_fields=["occurred_on"])
         met_rules = set(event.deadlines.filter(status=Deadline.Status.MET).values_list("rule_id", flat=True))
         event.deadlines.filter(status=Deadline.Status.OPEN).delete()
         Deadline.objects.bulk_create([due for due in _deadlines_for(event) if due.rule_id not in met_rules])
+        event.stage_changes.update(entered_on=occurred_on)
+        _refresh_stage_and_outcome(event.matter)
         _audit(actor, "legal.event_changed", event, ["occurred_on"], membership, request)
     return event
+
+
+def matter_stage_set(*, actor, membership, matter, stage, entered_on, request=None) -> LegalMatter:
+    """Move a matter to a stage by hand (what no recorded event says), from a day on."""
+    _require(membership)
+    if stage not in Stage.values:
+        raise ValidationError({"stage": _("Choose the stage from the list.")})
+    if entered_on > timezone.localdate():
+        raise ValidationError({"entered_on": _("A stage is entered today or on a day already past.")})
+    with transaction.atomic():
+        matter = access.get_matter_for_member(membership, matter.pk)
+        matter = LegalMatter.objects.select_for_update().get(pk=matter.pk)
+        if _stage_on(matter, entered_on) == stage:
+            raise ValidationError({"stage": _("The matter was already at this stage on that day.")})
+        change = StageChange.objects.create(matter=matter, stage=stage, entered_on=entered_on, recorded_by=actor)
+        _refresh_stage_and_outcome(matter)
+        _audit(actor, "legal.stage_set", change, ["stage", "entered_on"], membership, request)
+    return matter
 
 
 def deadline_met(*, actor, membership, deadline, met_on, request=None) -> Deadline:

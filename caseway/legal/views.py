@@ -7,12 +7,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseway.clients import access as client_access
-from caseway.legal import access, services
-from caseway.legal.forms import CoCounselForm, EventForm, MatterForm, MetForm, RemedyDecisionForm, RemedyForm
-from caseway.legal.models import Deadline
+from caseway.legal import access, parties, services
+from caseway.legal.forms import (
+    CoCounselForm,
+    EventForm,
+    MatterForm,
+    MetForm,
+    PartyForm,
+    ProtectionForm,
+    RemedyDecisionForm,
+    RemedyForm,
+    StageForm,
+)
+from caseway.legal.models import Deadline, ProtectionMeasure
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
@@ -82,6 +93,11 @@ def matter(request, pk):
         "remedies": found.remedies.all(),
         "remedy_form": RemedyForm(),
         "decision_form": RemedyDecisionForm(),
+        "stage_form": StageForm(initial={"stage": found.stage, "entered_on": timezone.localdate()}),
+        "stage_history": found.stage_changes.all(),
+        "next_hearing": found.events.filter(trigger="hearing_scheduled", occurred_on__gte=timezone.localdate())
+        .order_by("occurred_on")
+        .first(),
     }
     return render(request, "legal/matter.html", context, status=status)
 
@@ -156,3 +172,62 @@ def remedy_decide(request, pk):
     remedy = access.get_remedy_for_member(request.membership, pk)
     form = RemedyDecisionForm(request.POST)
     return _act_on_matter(request, form, remedy.matter_id, services.remedy_decide, remedy=remedy)
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def stage_set(request, pk):
+    found = access.get_matter_for_member(request.membership, pk)
+    return _act_on_matter(request, StageForm(request.POST), found.pk, services.matter_stage_set, matter=found)
+
+
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def matter_parties(request, pk):
+    """The matter's parties and witnesses by pseudonym, their protection, and adding one."""
+    found = access.get_matter_for_member(request.membership, pk)
+    form = PartyForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                parties.party_add(
+                    actor=request.user,
+                    membership=request.membership,
+                    matter=found,
+                    request=request,
+                    **form.cleaned_data,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("legal:parties", pk=found.pk)
+        status = 400
+    context = {
+        "matter": found,
+        "parties": access.parties_of(request.membership, found),
+        "may_see_identity": access.may_see_identity(request.membership, found),
+        "measure_choices": ProtectionMeasure.choices,
+        "form": form,
+    }
+    return render(request, "legal/parties.html", context, status=status)
+
+
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def party(request, pk):
+    """One party: protection measures for every party organization; who they are only for those
+    with the need (audited at each look)."""
+    found = access.get_party_for_member(request.membership, pk)
+    form = ProtectionForm(request.POST or None, initial={"protection_measures": found.protection_measures})
+    if request.method == "POST" and form.is_valid():
+        parties.party_protection_set(
+            actor=request.user, membership=request.membership, party=found, request=request, **form.cleaned_data
+        )
+        messages.success(request, _("Protection measures saved."))
+        return redirect("legal:party", pk=found.pk)
+    identity = None
+    if access.may_see_identity(request.membership, found.matter):
+        identity = parties.party_identity_read(
+            actor=request.user, membership=request.membership, party=found, request=request
+        )
+    context = {"party": found, "matter": found.matter, "identity": identity, "form": form}
+    return render(request, "legal/party.html", context, status=400 if form.errors else 200)

@@ -50,6 +50,20 @@ def a_remedy(personas):
     )
 
 
+def a_party(personas):
+    from caseway.legal import parties
+
+    return parties.party_add(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=a_matter(personas),
+        role="witness",
+        pseudonym="Witness A",
+        name="Fictional Witness Name",
+        protection_measures=["pseudonym", "voice_distortion"],
+    )
+
+
 def _object_case(*args, **kwargs):
     from caseway.tests.object_urls import ObjectCase
 
@@ -102,5 +116,18 @@ OBJECT_URLS = {
     ),
     "legal:alert_seen": lambda personas: _object_case(
         personas.legal_officer_a, personas.legal_officer_b, {"pk": an_alert(personas).pk}, method="post"
+    ),
+    "legal:stage_set": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_matter(personas).pk},
+        method="post",
+        data={"stage": "investigation", "entered_on": "2025-01-10"},
+    ),
+    "legal:parties": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": a_matter(personas).pk}
+    ),
+    "legal:party": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": a_party(personas).pk}
     ),
 }
