@@ -1,12 +1,13 @@
 """What a signed-in client may reach: only rows of their own account's case. Anything else is 404,
 exactly like something that does not exist (the ids in a portal address are never enough)."""
 
+from django.db.models import Min
 from django.http import Http404
 from django.utils import timezone
 
 from caseway.casework.models import Appointment, Milestone
 from caseway.clients.models import Consent
-from caseway.legal.models import Deadline, LegalMatter
+from caseway.legal.models import Deadline, LegalMatter, MatterEvent, TriggerEvent
 from caseway.portal.models import AppointmentRequest, PortalSignIn
 from caseway.referrals.models import Referral, Status
 
@@ -78,7 +79,8 @@ def my_referrals(account):
 
 def my_legal_matters(account):
     """The client's legal matters led from their account's case, each with ``next_deadline`` (the
-    soonest open one still to come) for the journey page."""
+    soonest open one still to come) and ``next_hearing`` (the day of the soonest hearing set), for
+    the journey page."""
     today = timezone.localdate()
     matters = list(
         LegalMatter.objects.filter(client_id=account.client_id, lead_case_id=account.case_id)
@@ -92,8 +94,15 @@ def my_legal_matters(account):
         .order_by("due_on")
     ):
         soonest.setdefault(deadline.matter_id, deadline)
+    hearings = dict(
+        MatterEvent.objects.filter(matter__in=matters, trigger=TriggerEvent.HEARING_SCHEDULED, occurred_on__gte=today)
+        .values("matter_id")
+        .annotate(day=Min("occurred_on"))
+        .values_list("matter_id", "day")
+    )
     for matter in matters:
         matter.next_deadline = soonest.get(matter.pk)
+        matter.next_hearing = hearings.get(matter.pk)
     return matters
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from caseway.casework import plan_services
 from caseway.casework.tests.appointment_helpers import member
@@ -79,3 +80,21 @@ def test_the_client_sees_their_legal_case_stage_and_next_date_in_plain_words(per
     due = event.deadlines.get().due_on
     assert f"Next important date: {due.day} " in page
     assert "confidential summary" not in page and "Lodge the application" not in page
+    hearing_day = timezone.localdate() + datetime.timedelta(days=30)
+    legal_services.event_record(
+        actor=personas.legal_officer_a,
+        membership=lawyer,
+        matter=matter,
+        trigger="hearing_scheduled",
+        occurred_on=hearing_day,
+    )
+    legal_services.event_record(
+        actor=personas.legal_officer_a,
+        membership=lawyer,
+        matter=matter,
+        trigger="admissibility_decided",
+        occurred_on=timezone.localdate(),
+    )
+    page = portal.get(reverse("portal:journey")).content.decode()
+    assert "The case has been sent. The court or body is checking if it can look at it." in page
+    assert f"Next hearing: {date_format(hearing_day, 'l j F Y')}." in page
