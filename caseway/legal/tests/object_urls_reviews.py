@@ -1,3 +1,90 @@
-"""Object-scoped URLs of the legal reviews pages (see caseway/tests/object_urls.py)."""
+"""Object-scoped URLs of the legal reviews pages (see caseway/tests/object_urls.py): org A's matter,
+its review, action item and requests; the other organization's legal officer gets 404. A request
+org A asks of org B is answered by org B's legal officer; org A's (the sender) gets 404 there."""
 
-OBJECT_URLS = {}
+import datetime
+
+from caseway.casework.tests.appointment_helpers import member
+from caseway.legal.tests.object_urls_legal import _object_case, a_matter
+
+
+def a_review(personas, matter=None):
+    from caseway.legal import reviews
+
+    return reviews.review_hold(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=matter or a_matter(personas),
+        held_on=datetime.date(2025, 6, 2),
+        agenda="Fictional agenda: the hearing strategy.",
+    )
+
+
+def an_action_item(personas, review=None):
+    from caseway.legal import reviews
+
+    return reviews.action_item_add(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        review=review or a_review(personas),
+        organization=personas.org_a,
+        title="Collect the fictional witness statement.",
+        due_on=datetime.date(2025, 7, 1),
+    )
+
+
+def a_request(personas, matter=None, *, to=None, **values):
+    from caseway.legal import assistance
+
+    if to is None and "addressed_authority" not in values:
+        to = personas.org_b
+    values.setdefault("kind", "information")
+    values.setdefault("question", "Fictional question: the registry entry of the hearing.")
+    values.setdefault("sent_on", datetime.date(2025, 6, 3))
+    return assistance.request_send(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=matter or a_matter(personas),
+        addressed_organization=to,
+        **values,
+    )
+
+
+def _on_matter(name, **extra):
+    return lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": a_matter(personas).pk}, **extra
+    )
+
+
+OBJECT_URLS = {
+    "legal:reviews": _on_matter("reviews"),
+    "legal:review_add": _on_matter("review_add"),
+    "legal:review": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": a_review(personas).pk}
+    ),
+    "legal:review_participant_add": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_review(personas).pk},
+        method="post",
+        data={"organization": personas.org_other.pk},
+    ),
+    "legal:action_item_add": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_review(personas).pk},
+        method="post",
+        data={"organization": personas.org_a.pk, "title": "Fictional action."},
+    ),
+    "legal:action_item_done": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": an_action_item(personas).pk}, method="post"
+    ),
+    "legal:requests": _on_matter("requests"),
+    "legal:request_add": _on_matter("request_add"),
+    "legal:request_answer": lambda personas: _object_case(
+        personas.legal_officer_b, personas.legal_officer_a, {"pk": a_request(personas).pk}
+    ),
+    "legal:request_withdraw": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": a_request(personas).pk}, method="post"
+    ),
+}
