@@ -479,7 +479,7 @@ def evidence_copy_make(
             membership=membership,
             item=item,
             kind=CustodyEvent.Kind.COPY,
-            fields=["copy", f"copy:{copy.pk}", "note"],
+            fields=["copy", f"copy:{copy.pk}"],
             reason=note,
             request=request,
         )

@@ -1,6 +1,7 @@
 """Re-hash every evidence original, recompute every custody chain and compare it with the audit log;
 check the audit chain too. Exit 1 naming each damaged item."""
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from caseway.audit.services import verify_chain
@@ -24,7 +25,10 @@ class Command(BaseCommand):
         verbosity = options["verbosity"]
         scope = None
         if matter is not None:
-            scope = LegalMatter.objects.filter(pk=matter).first()
+            try:
+                scope = LegalMatter.objects.filter(pk=matter).first()
+            except ValidationError:
+                scope = None
             if scope is None:
                 raise CommandError(f"No legal matter {matter}.")
 
