@@ -340,7 +340,7 @@ def _time_in_stage(matters, today, limit) -> tuple[StageTime, ...]:
     result = []
     for stage in Stage:
         count, lengths = found.get(stage.value, (0, []))
-        median = sum(lengths) / len(lengths) if lengths else None
+        median = _middle(lengths)
         result.append(
             StageTime(
                 stage=stage.value,
@@ -350,6 +350,14 @@ def _time_in_stage(matters, today, limit) -> tuple[StageTime, ...]:
             )
         )
     return tuple(result)
+
+
+def _middle(lengths: list[int]) -> float | int | None:
+    """The median from the one or two middle values: whole days stay whole, a half stays a half."""
+    if not lengths:
+        return None
+    total, count = sum(lengths), len(lengths)
+    return total // count if total % count == 0 else total / count
 
 
 def _days(length) -> int:
