@@ -16,6 +16,8 @@ NAVIGATION = [
     ("casework:caseload", _("Caseloads"), Action.SUPERVISE_CASES),
     ("casework:payment_totals", _("Support payments"), Action.VIEW_PAYMENT_TOTALS),
     ("legal:deadlines", _("Legal deadlines"), Action.WORK_LEGAL_MATTERS),
+    ("legal:requests_incoming", _("Legal assistance requests"), Action.WORK_LEGAL_MATTERS),
+    ("legal:analytics", _("Legal analytics"), Action.VIEW_LEGAL_ANALYTICS),
     ("referrals:inbox", _("Referral inbox"), Action.VIEW_PERSONAL_DATA),
     ("referrals:outbox", _("Referral outbox"), Action.VIEW_PERSONAL_DATA),
     ("agreements:list", _("Data-sharing agreements"), Action.MANAGE_AGREEMENTS),
