@@ -33,7 +33,7 @@ def _people_choices(organization_ids):
     groups = {}
     for membership in members:
         label = membership.user.display_name or membership.user.email
-        groups.setdefault(membership.organization.name, []).append((str(membership.user_id), label))
+        groups.setdefault(str(membership.organization), []).append((str(membership.user_id), label))
     return [("", _("Nobody in particular")), *groups.items()]
 
 
@@ -79,7 +79,11 @@ class ReviewHoldForm(ReviewForm):
 
 class ParticipantForm(forms.Form):
     organization = forms.ModelChoiceField(label=_("Organization"), queryset=Organization.objects.none())
-    user = _PersonField(label=_("Person"), required=False)
+    user = _PersonField(
+        label=_("Person"),
+        required=False,
+        help_text=_("People of the matter's parties and of the organizations taking part: add an organization first."),
+    )
     role = forms.CharField(
         label=_("Role in the meeting"),
         required=False,

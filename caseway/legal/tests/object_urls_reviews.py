@@ -88,3 +88,22 @@ OBJECT_URLS = {
         personas.legal_officer_a, personas.legal_officer_b, {"pk": a_request(personas).pk}, method="post"
     ),
 }
+
+
+WRONG_ROLES = ("caseworker_a", "admin_a", "monitor_a", "coordinator", "donor")
+
+
+def assert_refused(client, login_as, personas, url, method="get", data=None, *, others=("legal_officer_b",)):
+    """Anonymous → sign in; not a party (or not the one asked) → 404; roles not working legal matters → 403."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    client.logout()
+    response = getattr(client, method)(url, data or {})
+    assert response.status_code == 302 and response["Location"].startswith(reverse(settings.LOGIN_URL))
+    for name in others:
+        login_as(getattr(personas, name))
+        assert getattr(client, method)(url, data or {}).status_code == 404, name
+    for name in WRONG_ROLES:
+        login_as(getattr(personas, name))
+        assert getattr(client, method)(url, data or {}).status_code == 403, name
