@@ -102,3 +102,8 @@ class ProtectionForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class ClosureForm(forms.Form):
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    note = forms.CharField(label=_("Why (a recess, a strike)"), required=False, max_length=200)

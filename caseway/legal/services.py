@@ -287,3 +287,40 @@ def remedy_decide(*, actor, membership, remedy, status, decided_on, enforcement=
         remedy.save(update_fields=["status", "decided_on", "enforcement"])
         _audit(actor, "legal.remedy_decided", remedy, ["status", "decided_on", "enforcement"], membership, request)
     return remedy
+
+
+def _recompute_open_deadlines(jurisdiction):
+    """Every open deadline of the forum computed again (its calendar changed); met ones stay."""
+    for deadline in (
+        Deadline.objects.select_for_update()
+        .filter(matter__jurisdiction=jurisdiction, status=Deadline.Status.OPEN)
+        .select_related("event", "rule__jurisdiction")
+    ):
+        due_on = deadline.rule.due_date(deadline.event.occurred_on)
+        if due_on != deadline.due_on:
+            deadline.due_on = due_on
+            deadline.save(update_fields=["due_on"])
+
+
+def closure_add(*, actor, membership, jurisdiction, day, note="", request=None):
+    """A day the forum does not work (a recess, a strike): open deadlines that fell on it move."""
+    from caseway.legal.models import CourtClosure
+
+    _require(membership)
+    with transaction.atomic():
+        jurisdiction = type(jurisdiction).objects.select_for_update().get(pk=jurisdiction.pk)
+        if CourtClosure.objects.filter(jurisdiction=jurisdiction, day=day).exists():
+            raise ValidationError({"day": _("This day is already a closure of the forum.")})
+        closure = CourtClosure.objects.create(jurisdiction=jurisdiction, day=day, note=(note or "").strip())
+        _recompute_open_deadlines(jurisdiction)
+        _audit(actor, "legal.closure_added", closure, ["day", "note"], membership, request)
+    return closure
+
+
+def closure_remove(*, actor, membership, closure, request=None):
+    _require(membership)
+    with transaction.atomic():
+        jurisdiction = type(closure.jurisdiction).objects.select_for_update().get(pk=closure.jurisdiction_id)
+        _audit(actor, "legal.closure_removed", closure, ["day"], membership, request)
+        closure.delete()
+        _recompute_open_deadlines(jurisdiction)

@@ -5,14 +5,16 @@ import datetime
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from caseway.clients import access as client_access
 from caseway.legal import access, parties, services
 from caseway.legal.forms import (
+    ClosureForm,
     CoCounselForm,
     EventForm,
     MatterForm,
@@ -23,7 +25,7 @@ from caseway.legal.forms import (
     RemedyForm,
     StageForm,
 )
-from caseway.legal.models import Deadline, ProtectionMeasure
+from caseway.legal.models import CourtClosure, Deadline, Jurisdiction, ProtectionMeasure
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
@@ -231,3 +233,50 @@ def party(request, pk):
         )
     context = {"party": found, "matter": found.matter, "identity": identity, "form": form}
     return render(request, "legal/party.html", context, status=400 if form.errors else 200)
+
+
+@role_required(Action.WORK_LEGAL_MATTERS)
+def jurisdictions(request):
+    """The forums, their working calendars and the rules each applies, with their sources."""
+    forums = Jurisdiction.objects.order_by("name").prefetch_related("rules")
+    return render(request, "legal/jurisdictions.html", {"forums": forums})
+
+
+@role_required(Action.WORK_LEGAL_MATTERS)
+def jurisdiction(request, code):
+    """One forum: its calendar, its rules and the closures users entered (shared by the network);
+    a closure added or removed moves the open deadlines it touches."""
+    forum = get_object_or_404(Jurisdiction, code=code)
+    form = ClosureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.closure_add(
+                actor=request.user,
+                membership=request.membership,
+                jurisdiction=forum,
+                request=request,
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Closure saved. Open deadlines of this forum were computed again."))
+            return redirect("legal:jurisdiction", code=forum.code)
+    today = timezone.localdate()
+    context = {
+        "forum": forum,
+        "rules": forum.rules.order_by("trigger", "valid_from"),
+        "closures": forum.closures.filter(day__gte=today - datetime.timedelta(days=31)).order_by("day")[:200],
+        "weekend": [WEEKDAYS[number] for number in sorted(forum.non_working_weekdays)],
+        "form": form,
+    }
+    return render(request, "legal/jurisdiction.html", context, status=400 if form.errors else 200)
+
+
+@require_POST
+@role_required(Action.WORK_LEGAL_MATTERS)
+def closure_remove(request, pk):
+    closure = get_object_or_404(CourtClosure.objects.select_related("jurisdiction"), pk=pk)
+    services.closure_remove(actor=request.user, membership=request.membership, closure=closure, request=request)
+    messages.success(request, _("Closure removed. Open deadlines of this forum were computed again."))
+    return redirect("legal:jurisdiction", code=closure.jurisdiction.code)
