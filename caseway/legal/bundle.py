@@ -126,8 +126,8 @@ def _original_of(item: EvidenceItem) -> bytes:
 class _Zip:
     """Files added to the zip with their hashes remembered for the manifest."""
 
-    def __init__(self, target):
-        self.archive = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED)
+    def __init__(self, archive):
+        self.archive = archive
         self.files: dict[str, dict] = {}
 
     def add(self, name: str, data: bytes, *, listed=True):
@@ -181,65 +181,10 @@ def _write(target, *, actor, membership, items, purpose, place, reason, request)
                 reason=reason,
                 request=request,
             )
-        events = (
-            CustodyEvent.objects.filter(item__in=locked)
-            .select_related("organization", "to_organization", "data_key")
-            .order_by("item__number", "sequence")
-        )
-        by_item: dict = {item.pk: [] for item in locked}
-        for event in events:
-            by_item[event.item_id].append(event)
-        bundle = _Zip(target)
-        log = []
-        for item in locked:
-            name = None
-            if item.original_sha256:
-                name = f"originals/{evidence.download_name(item)}"
-                bundle.add(name, _original_of(item))
-            log.append(
-                {
-                    "id": str(item.pk),
-                    "number": item.number,
-                    "kind": item.kind,
-                    "file": name,
-                    "original_sha256": item.original_sha256,
-                    "original_size": item.original_size,
-                    "content_type": item.content_type,
-                    "collected_on": item.collected_on.isoformat() if item.collected_on else None,
-                    "events": [_event_entry(event, item) for event in by_item[item.pk]],
-                }
+        with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            manifest, exported_at = _fill(
+                _Zip(archive), locked, matter=matter, actor=actor, membership=membership, purpose=purpose
             )
-        exported_at = timezone.now()
-        bundle.add(
-            "custody_log.json",
-            _json_bytes({"format": FORMAT, "version": VERSION, "matter": str(matter.pk), "items": log}),
-        )
-        bundle.add("custody_log.csv", _csv(log))
-        readme = README.format(
-            matter=matter.pk,
-            client_code=matter.client.code,
-            exported_at=evidence.canonical_time(exported_at),
-            exported_by=getattr(actor, "email", ""),
-            organization=membership.organization.name,
-            purpose=purpose,
-            items=len(locked),
-        )
-        bundle.add("README.txt", readme.encode("utf-8"))
-        sums = "".join(f"{entry['sha256']}  {path}\n" for path, entry in sorted(bundle.files.items()))
-        bundle.add("SHA256SUMS", sums.encode("ascii"))
-        manifest = _json_bytes(
-            {
-                "format": FORMAT,
-                "version": VERSION,
-                "matter": str(matter.pk),
-                "client_code": matter.client.code,
-                "exported_at": evidence.canonical_time(exported_at),
-                "purpose": purpose,
-                "files": dict(sorted(bundle.files.items())),
-            }
-        )
-        bundle.add("manifest.json", manifest, listed=False)
-        bundle.archive.close()
         audit.record(
             actor,
             "legal.evidence_bundle_exported",
@@ -255,3 +200,66 @@ def _write(target, *, actor, membership, items, purpose, place, reason, request)
         )
     single = f"-E-{locked[0].number}" if len(locked) == 1 and len(items) == 1 else ""
     return f"evidence-{matter.client.code}{single}-{exported_at:%Y%m%d-%H%M%S}.zip"
+
+
+def _fill(bundle, locked, *, matter, actor, membership, purpose):
+    """Write the originals, the custody log, the README, SHA256SUMS and the manifest into
+    ``bundle``; (manifest bytes, export time)."""
+    events = (
+        CustodyEvent.objects.filter(item__in=locked)
+        .select_related("organization", "to_organization", "data_key")
+        .order_by("item__number", "sequence")
+    )
+    by_item: dict = {item.pk: [] for item in locked}
+    for event in events:
+        by_item[event.item_id].append(event)
+    log = []
+    for item in locked:
+        name = None
+        if item.original_sha256:
+            name = f"originals/{evidence.download_name(item)}"
+            bundle.add(name, _original_of(item))
+        log.append(
+            {
+                "id": str(item.pk),
+                "number": item.number,
+                "kind": item.kind,
+                "file": name,
+                "original_sha256": item.original_sha256,
+                "original_size": item.original_size,
+                "content_type": item.content_type,
+                "collected_on": item.collected_on.isoformat() if item.collected_on else None,
+                "events": [_event_entry(event, item) for event in by_item[item.pk]],
+            }
+        )
+    exported_at = timezone.now()
+    bundle.add(
+        "custody_log.json",
+        _json_bytes({"format": FORMAT, "version": VERSION, "matter": str(matter.pk), "items": log}),
+    )
+    bundle.add("custody_log.csv", _csv(log))
+    readme = README.format(
+        matter=matter.pk,
+        client_code=matter.client.code,
+        exported_at=evidence.canonical_time(exported_at),
+        exported_by=getattr(actor, "email", ""),
+        organization=membership.organization.name,
+        purpose=purpose,
+        items=len(locked),
+    )
+    bundle.add("README.txt", readme.encode("utf-8"))
+    sums = "".join(f"{entry['sha256']}  {path}\n" for path, entry in sorted(bundle.files.items()))
+    bundle.add("SHA256SUMS", sums.encode("ascii"))
+    manifest = _json_bytes(
+        {
+            "format": FORMAT,
+            "version": VERSION,
+            "matter": str(matter.pk),
+            "client_code": matter.client.code,
+            "exported_at": evidence.canonical_time(exported_at),
+            "purpose": purpose,
+            "files": dict(sorted(bundle.files.items())),
+        }
+    )
+    bundle.add("manifest.json", manifest, listed=False)
+    return manifest, exported_at
