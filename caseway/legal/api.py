@@ -15,8 +15,6 @@ and services as the pages, for the organizations that work on a matter as lead o
 - Analytics: the page's suppressed aggregates (``analytics.legal_analytics``), audited as an export.
 """
 
-import inspect
-
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
@@ -26,7 +24,7 @@ from rest_framework import exceptions, generics, permissions, serializers, statu
 from rest_framework.response import Response
 
 from caseway import audit
-from caseway.legal import access, analytics, services
+from caseway.legal import access, analytics, evidence_access, services
 from caseway.legal.analytics_forms import AnalyticsFilterForm
 from caseway.legal.models import (
     CoCounsel,
@@ -50,9 +48,7 @@ from caseway.referrals.api import OrganizationRefSerializer
 VALIDATION_ERROR = OpenApiResponse(
     OpenApiTypes.OBJECT, description=_("The request is not valid: an object naming each problem with its messages.")
 )
-NOTE_MAX_LENGTH = 4000
-# ``event_record`` takes the outcome of a decision where the service has it.
-EVENT_OUTCOME = "outcome" in inspect.signature(services.event_record).parameters
+NOTE_MAX_LENGTH = 2000  # as the matter page's form
 
 
 # ---------------------------------------------------------------------------------------------
@@ -146,7 +142,7 @@ class MatterEventSerializer(serializers.Serializer):
     deadlines = EventDeadlineSerializer(many=True, read_only=True)
 
 
-class EventCreateSerializer(serializers.Serializer):
+class MatterEventCreateSerializer(serializers.Serializer):
     trigger = serializers.ChoiceField(choices=TriggerEvent.choices)
     occurred_on = serializers.DateField()
     note = serializers.CharField(
@@ -156,14 +152,13 @@ class EventCreateSerializer(serializers.Serializer):
         default="",
         help_text=_("Kept encrypted; not returned by the API."),
     )
-    if EVENT_OUTCOME:
-        outcome = OutcomeField(
-            choices=Outcome.choices,
-            required=False,
-            allow_blank=True,
-            default="",
-            help_text=_("Only with a decision or a judgment: the forum's answer."),
-        )
+    outcome = OutcomeField(
+        choices=Outcome.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Only with a decision or a judgment: the forum's answer."),
+    )
 
 
 class CustodySerializer(serializers.Serializer):
@@ -420,12 +415,12 @@ class MatterEvents(LegalApiMixin, generics.GenericAPIView):
             "As on the matter's page: the forum's rules give its deadlines, computed in the forum's calendar, "
             "and the event moves the matter to the stage it leads to. Any party of the matter may record one."
         ),
-        request=EventCreateSerializer,
+        request=MatterEventCreateSerializer,
         responses={201: MatterEventSerializer, 400: VALIDATION_ERROR},
     )
     def post(self, request, pk):
         matter = self.matter()
-        serializer = EventCreateSerializer(data=request.data)
+        serializer = MatterEventCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
             event = services.event_record(
@@ -461,22 +456,12 @@ class MatterEvidence(LegalApiMixin, generics.GenericAPIView):
         custody = CustodyEvent.objects.only(
             "id", "item", "sequence", "kind", "at", "organization", "to_organization"
         ).select_related("organization", "to_organization")
+        # The evidence register's own helper (the sealed original is never loaded), without the
+        # encrypted texts either: they are not served.
         items = (
-            EvidenceItem.objects.filter(matter=matter)
-            .only(
-                "id",
-                "matter_id",
-                "number",
-                "kind",
-                "original_sha256",
-                "original_size",
-                "content_type",
-                "collected_on",
-                "custodian",
-            )
-            .select_related("custodian")
+            evidence_access.items_of_matter(request.membership, matter)
+            .defer("description", "original_name", "physical_location")
             .prefetch_related(Prefetch("custody", queryset=custody.order_by("sequence")))
-            .order_by("number")
         )
         page = self.paginate_queryset(items)
         return self.get_paginated_response(
