@@ -5,7 +5,8 @@
 - **Requests of a matter**: its parties.
 - A request addressed to an organization of the network: also that organization's staff who work
   legal matters, for that request only (``incoming_requests``): they see the question, the
-  matter's forum and type and the client's code, never the matter itself.
+  matter's forum and type and the client's code, never the matter itself. They reply to it; for
+  an authority outside the network a party records the reply (``answerable_requests``).
 
 Anything else answers 404, as if it did not exist.
 """
@@ -118,8 +119,23 @@ def answerable_requests(membership):
     return _request_rows().filter(to_me | (outside & of_my_matters))
 
 
-def get_request_to_answer(membership, pk) -> AssistanceRequest:
-    return _first_or_404(answerable_requests(membership).select_related("data_key"), pk)
+def readable_requests(membership):
+    """What ``membership`` may read: the requests of its matters, and those addressed to it."""
+    of_my_matters = Q(matter__in=visible_matters(membership).values("pk"))
+    to_me = Q(pk__in=incoming_requests(membership).values("pk"))
+    return _request_rows().filter(to_me | of_my_matters)
+
+
+def get_request_for_member(membership, pk) -> AssistanceRequest:
+    return _first_or_404(readable_requests(membership).select_related("data_key"), pk)
+
+
+def may_reply(membership, assistance_request) -> bool:
+    """For a request ``membership`` may read: it is the one asked, or the request went outside the
+    network (then it reads it as a party, who records the authority's reply)."""
+    if is_addressee(membership, assistance_request):
+        return True
+    return assistance_request.addressed_organization_id is None
 
 
 def get_request_to_answer_for_update(membership, pk) -> AssistanceRequest:

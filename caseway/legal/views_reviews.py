@@ -6,7 +6,7 @@ question, the forum and type of the matter and the client's code, nothing else o
 """
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -228,17 +228,22 @@ def requests_incoming(request):
 
 @object_scoped(Action.WORK_LEGAL_MATTERS)
 def request_answer(request, pk):
-    """A request to reply to: for the organization asked (which sees this request only), or for a
-    party recording the reply of an authority outside the network."""
-    found = reviews_access.get_request_to_answer(request.membership, pk)
+    """One request: the question and the reply. The organization asked (which sees this request
+    only) replies here; a party of the matter reads it, and records the reply of an authority
+    outside the network."""
+    found = reviews_access.get_request_for_member(request.membership, pk)
     incoming = reviews_access.is_addressee(request.membership, found)
+    may_reply = reviews_access.may_reply(request.membership, found)
     form = ReplyForm(request.POST or None)
-    if request.method == "POST" and _call(form, assistance.request_reply, request, assistance_request=found):
-        messages.success(request, _("The reply is recorded."))
-        if incoming:
-            return redirect("legal:requests_incoming")
-        return redirect("legal:requests", pk=found.matter_id)
-    if request.method != "POST":
+    if request.method == "POST":
+        if not may_reply:
+            raise PermissionDenied
+        if _call(form, assistance.request_reply, request, assistance_request=found):
+            messages.success(request, _("The reply is recorded."))
+            if incoming:
+                return redirect("legal:requests_incoming")
+            return redirect("legal:requests", pk=found.matter_id)
+    else:
         audit.record(
             request.user,
             "legal.assistance_request_viewed",
@@ -249,7 +254,13 @@ def request_answer(request, pk):
         )
     waiting = found.status in assistance.WAITING
     overdue = waiting and found.due_on is not None and found.due_on < timezone.localdate()
-    context = {"row": found, "form": form, "incoming": incoming, "waiting": waiting, "overdue": overdue}
+    context = {
+        "row": found,
+        "form": form,
+        "incoming": incoming,
+        "may_reply": may_reply and waiting,
+        "overdue": overdue,
+    }
     return render(request, "legal/request_answer.html", context, status=400 if form.errors else 200)
 
 

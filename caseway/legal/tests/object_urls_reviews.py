@@ -1,6 +1,6 @@
 """Object-scoped URLs of the legal reviews pages (see caseway/tests/object_urls.py): org A's matter,
-its review, action item and requests; the other organization's legal officer gets 404. A request
-org A asks of org B is answered by org B's legal officer; org A's (the sender) gets 404 there."""
+its review, action item and requests; the other organization's legal officer gets 404 (for a
+request: when it is neither a party nor the organization asked)."""
 
 import datetime
 
@@ -81,8 +81,9 @@ OBJECT_URLS = {
     ),
     "legal:requests": _on_matter("requests"),
     "legal:request_add": _on_matter("request_add"),
+    # Asked of a third organization: org B is neither a party nor the one asked.
     "legal:request_answer": lambda personas: _object_case(
-        personas.legal_officer_b, personas.legal_officer_a, {"pk": a_request(personas).pk}
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": a_request(personas, to=personas.org_other).pk}
     ),
     "legal:request_withdraw": lambda personas: _object_case(
         personas.legal_officer_a, personas.legal_officer_b, {"pk": a_request(personas).pk}, method="post"

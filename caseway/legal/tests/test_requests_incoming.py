@@ -43,7 +43,7 @@ def test_the_sender_sees_what_it_sent_and_the_reply(personas, login_as):
     )
     page = login_as(personas.supervisor_a).get(reverse(URL)).content.decode()
     assert "Sent by your organization" in page and "BLA" in page and "Refused" in page
-    assert reverse("legal:requests", args=[sent.matter_id]) in page
+    assert reverse("legal:request_answer", args=[sent.pk]) in page
     assert "Overdue" not in page
 
 

@@ -85,9 +85,10 @@ def test_the_organization_asked_sees_the_question_forum_type_and_code_only_and_a
     assert response["Location"] == reverse("legal:requests_incoming")
     sent.refresh_from_db()
     assert (sent.status, sent.response) == ("answered", "Fictional: entry 42.")
-    # The sender reads the response on its matter.
+    # The sender reads the response from its matter.
     lawyer = login_as(personas.legal_officer_a)
     assert "Answered" in lawyer.get(reverse("legal:requests", args=[matter.pk])).content.decode()
+    assert "Fictional: entry 42." in lawyer.get(url).content.decode()
 
 
 def test_a_party_records_an_outside_authoritys_refusal(personas, login_as):
@@ -123,11 +124,17 @@ def test_the_request_pages_refuse_everyone_but_the_parties_or_the_one_asked(clie
         "addressed_organization": personas.org_other.pk,
     }
     assert_refused(client, login_as, personas, reverse("legal:request_add", args=[matter.pk]), "post", data)
-    # The sender cannot reply for the one asked; the one asked cannot withdraw it.
+    # Neither a party nor the one asked: 404; the sender reads the request but cannot reply for the one asked.
+    elsewhere = reverse("legal:request_answer", args=[a_request(personas, matter, to=personas.org_other).pk])
+    assert_refused(client, login_as, personas, elsewhere, others=("legal_officer_b", "supervisor_b"))
+    assert_refused(client, login_as, personas, elsewhere, "post", {"reply": "acknowledge"}, others=("supervisor_b",))
     answer = reverse("legal:request_answer", args=[sent.pk])
-    assert_refused(client, login_as, personas, answer, others=("legal_officer_a", "supervisor_a"))
-    assert_refused(client, login_as, personas, answer, "post", {"reply": "acknowledge"}, others=("legal_officer_a",))
+    sender = login_as(personas.legal_officer_a)
+    page = sender.get(answer).content.decode()
+    assert "Fictional question" in page and 'name="reply"' not in page
+    assert sender.post(answer, {"reply": "acknowledge"}).status_code == 403
     withdraw = reverse("legal:request_withdraw", args=[sent.pk])
     assert_refused(client, login_as, personas, withdraw, "post", others=("legal_officer_b", "supervisor_b"))
     sent.refresh_from_db()
-    assert sent.status == "sent" and AssistanceRequest.objects.count() == 1
+    assert sent.status == "sent" and AssistanceRequest.objects.count() == 2
+    assert set(AssistanceRequest.objects.values_list("status", flat=True)) == {"sent"}
