@@ -55,6 +55,7 @@ AUDIO_TYPES = {
     "audio/amr": "amr",
     "audio/mp4": "m4a",
     "audio/webm": "webm",
+    "audio/3gpp": "3gp",
 }
 VIDEO_TYPES = {
     "video/mp4": "mp4",
@@ -64,8 +65,10 @@ VIDEO_TYPES = {
     "video/x-msvideo": "avi",
     "video/ogg": "ogv",
 }
+# A container that holds either (MP4, WebM, 3GP, Ogg) is named after what the item is.
+AS_AUDIO = {"video/mp4": "audio/mp4", "video/webm": "audio/webm", "video/3gpp": "audio/3gpp"}
+AS_VIDEO = {"audio/ogg": "video/ogg"}
 EXTENSIONS = {**uploads.EXTENSIONS, **AUDIO_TYPES, **VIDEO_TYPES, TEXT: "txt"}
-FILE_KINDS = frozenset(EvidenceItem.Kind.values) - {EvidenceItem.Kind.PHYSICAL}
 # What an item arrives by: collected by the organization itself, or received from someone.
 ARRIVALS = (CustodyEvent.Kind.COLLECTION, CustodyEvent.Kind.RECEIPT)
 
@@ -118,7 +121,7 @@ def _media_type(data: bytes) -> tuple[str, str] | None:
         if brand in (b"M4A ", b"M4B "):
             return "audio", "audio/mp4"
         if brand.startswith(b"3g"):
-            return "video", "video/3gpp"
+            return "either", "video/3gpp"
         if brand == b"qt  ":
             return "video", "video/quicktime"
         return "either", "video/mp4"
@@ -144,12 +147,12 @@ def _recording_type(kind: str, data: bytes) -> str:
     if kind == EvidenceItem.Kind.AUDIO:
         if found is None or found[0] == "video":
             raise _refuse(
-                _("Send an audio recording (MP3, M4A, WAV, OGG, FLAC, AMR or WebM). This file is something else.")
+                _("Send an audio recording (MP3, M4A, WAV, OGG, FLAC, AMR, 3GP or WebM). This file is something else.")
             )
-        return {"video/mp4": "audio/mp4", "video/webm": "audio/webm"}.get(found[1], found[1])
+        return AS_AUDIO.get(found[1], found[1])
     if found is None or found[0] == "audio":
         raise _refuse(_("Send a video recording (MP4, MOV, 3GP, WebM or AVI). This file is something else."))
-    return {"audio/ogg": "video/ogg"}.get(found[1], found[1])
+    return AS_VIDEO.get(found[1], found[1])
 
 
 def _plain_text(data: bytes) -> bool:
@@ -501,6 +504,15 @@ def evidence_copy_read(*, actor, membership, copy, request=None) -> EvidenceCopy
         request=request,
     )
     return copy
+
+
+def evidence_read(*, actor, membership, target, fields, request=None) -> None:
+    """A look at the register (``target`` a matter) or at an item's record (its description, places
+    and reasons): an audited read, not a custody event (the sealed original is not opened)."""
+    _require(membership)
+    audit.record(
+        actor, "legal.evidence_read", target, fields=fields, organization=membership.organization_id, request=request
+    )
 
 
 def custody_record_for_export(*, actor, membership, item, kind, fields, place="", reason="", request=None):

@@ -42,6 +42,13 @@ def _transfer_form(request, item, data=None):
 def evidence_list(request, pk):
     matter = access.get_matter_for_member(request.membership, pk)
     items = evidence_access.items_of_matter(request.membership, matter).annotate(copy_count=Count("copies"))
+    evidence.evidence_read(
+        actor=request.user,
+        membership=request.membership,
+        target=matter,
+        fields=["evidence.description"],
+        request=request,
+    )
     return render(
         request,
         "legal/evidence_list.html",
@@ -86,6 +93,13 @@ def evidence_item(request, pk):
     item = evidence_access.get_item_for_member(request.membership, pk)
     custody = item.custody.select_related("organization", "to_organization", "data_key").order_by("sequence")
     is_custodian = item.custodian_id == request.membership.organization_id
+    evidence.evidence_read(
+        actor=request.user,
+        membership=request.membership,
+        target=item,
+        fields=["description", "original_name", "physical_location", "custody.place", "custody.reason"],
+        request=request,
+    )
     context = {
         "item": item,
         "matter": item.matter,

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from caseway.audit.models import AuditEvent
 from caseway.casework.tests.appointment_helpers import member
 from caseway.legal import evidence, services
 from caseway.legal.models import CustodyEvent, EvidenceCopy, EvidenceItem
@@ -41,6 +42,7 @@ def test_the_register_lists_items_with_a_fixed_number_of_queries(client, persona
     assert page.status_code == 200
     text = page.content.decode()
     assert "E-1" in text and "Statement of witness W-1" in text and matter.client.code in text
+    assert AuditEvent.objects.get(action="legal.evidence_read").target_id == str(matter.pk)
     for _number in range(4):
         an_item(personas, matter=matter, kind="audio", data=MP3)
     an_item(personas, matter=matter, kind="physical", data=None, physical_location="Locker 9")
@@ -99,6 +101,8 @@ def test_the_item_page_shows_the_hash_and_the_chain_with_a_fixed_number_of_queri
     with CaptureQueriesContext(connection) as short:
         text = lawyer.get(url).content.decode()
     assert item.original_sha256 in text and "Office of Alpha Relief, Northfield" in text
+    read = AuditEvent.objects.get(action="legal.evidence_read")
+    assert (read.target_id, read.fields[0]) == (str(item.pk), "description")
     assert reverse("legal:evidence_transfer", args=[item.pk]) in text
     for _number in range(3):
         evidence.evidence_open(actor=personas.legal_officer_a, membership=member(personas.legal_officer_a), item=item)
@@ -137,6 +141,7 @@ def test_only_the_custodian_hands_it_over_through_the_page(client, personas, log
     co_counsel = login_as(personas.legal_officer_b)
     # Co-counsel sees the item and its register, but does not hold it.
     assert co_counsel.get(reverse("legal:evidence_item", args=[item.pk])).status_code == 200
+    assert "E-1" in co_counsel.get(reverse("legal:evidence_list", args=[matter.pk])).content.decode()
     assert co_counsel.post(url, {"to": str(personas.org_a.pk), "reason": "x"}).status_code == 403
     lawyer = login_as(personas.legal_officer_a)
     missing_reason = lawyer.post(url, {"to": str(personas.org_b.pk)}, follow=True)
