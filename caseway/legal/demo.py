@@ -11,20 +11,26 @@ International whose client agreed to legal representation: a matter led by that 
 the other as co-counsel (local counsel for every third); events spread over the last months
 (a complaint filed, a hearing held, a judgment served) so that some deadlines are met, some open
 and **some overdue**; a hearing set for the coming weeks; a protected witness; remedies sought and
-one obtained. A case that already leads a matter is left alone, so a second run adds nothing.
+one obtained. The first two matters of each also get evidence (a photo of a fictional document,
+hashed and sealed, handed over to the co-counsel, with a working copy without metadata; a physical
+item held at the office), a case review of both organizations with an action item, and assistance
+requests (one to the co-counsel, answered; one to an outside authority, overdue). A case that
+already leads a matter is left alone, so a second run adds nothing.
 """
 
 import datetime
+import io
 import random
 from decimal import Decimal
 
 from django.db import transaction
 from django.http import Http404
 from django.utils import timezone
+from PIL import Image, ImageDraw
 
 from caseway.clients import consent
 from caseway.clients.models import Case, CaseStatus, ConsentPurpose
-from caseway.legal import parties, services
+from caseway.legal import assistance, evidence, parties, reviews, services
 from caseway.legal.models import Deadline, Forum, Jurisdiction, LegalMatter, MatterType
 from caseway.orgs.models import Membership
 from caseway.orgs.permissions import Role
@@ -241,6 +247,112 @@ def _remedies(matter, lawyer, index, today):
         )
 
 
+def _a_photo(label):
+    image = Image.new("RGB", (320, 200), "white")
+    ImageDraw.Draw(image).text((16, 90), f"FICTIONAL DOCUMENT {label}", fill="black")
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=70)
+    return buffer.getvalue()
+
+
+def _evidence(matter, lawyer, partner, index, today):
+    photo = evidence.evidence_register(
+        actor=lawyer.user,
+        membership=lawyer,
+        matter=matter,
+        kind="photo",
+        description="Photo of a fictional document (demo).",
+        data=_a_photo(index + 1),
+        original_name=f"demo-photo-{index + 1}.jpg",
+        collected_on=today - datetime.timedelta(days=200),
+        arrival="collection",
+        place="Field office (demo)",
+        reason="Collected at the first interview (demo).",
+    )
+    evidence.evidence_copy_make(actor=lawyer.user, membership=lawyer, item=photo, kind="metadata_stripped")
+    evidence.evidence_transfer(
+        actor=lawyer.user,
+        membership=lawyer,
+        item=photo,
+        to_organization=partner.organization,
+        place="Handed over in person (demo)",
+        reason="The co-counsel prepares the filing (demo).",
+    )
+    evidence.evidence_register(
+        actor=lawyer.user,
+        membership=lawyer,
+        matter=matter,
+        kind="physical",
+        description="A torn identity card (demo).",
+        physical_location="Locked cabinet of the legal office (demo)",
+        collected_on=today - datetime.timedelta(days=190),
+        arrival="receipt",
+        place="Legal office (demo)",
+        reason="Brought by the client (demo).",
+    )
+
+
+def _review(matter, lawyer, partner, today):
+    review = reviews.review_hold(
+        actor=lawyer.user,
+        membership=lawyer,
+        matter=matter,
+        held_on=today - datetime.timedelta(days=20),
+        organizations=[partner.organization],
+        agenda="Progress of the case; the next hearing; support to the client (demo).",
+        decisions="Prepare the witness statements; ask for the court file (demo).",
+        minutes="Both organizations reviewed the case and agreed the next steps (demo).",
+    )
+    reviews.action_item_add(
+        actor=lawyer.user,
+        membership=lawyer,
+        review=review,
+        organization=lawyer.organization,
+        title="Prepare the witness statements (demo).",
+        due_on=today + datetime.timedelta(days=10),
+    )
+    reviews.action_item_add(
+        actor=lawyer.user,
+        membership=lawyer,
+        review=review,
+        organization=partner.organization,
+        title="Ask the court for a copy of the file (demo).",
+        due_on=today - datetime.timedelta(days=3),
+    )
+
+
+def _requests(matter, lawyer, partner, today):
+    asked = assistance.request_send(
+        actor=lawyer.user,
+        membership=lawyer,
+        matter=matter,
+        kind="information",
+        question="Do you hold records of the client's earlier complaint? (demo)",
+        sent_on=today - datetime.timedelta(days=40),
+        due_on=today - datetime.timedelta(days=10),
+        addressed_organization=partner.organization,
+    )
+    assistance.request_reply(
+        actor=partner.user,
+        membership=partner,
+        assistance_request=asked,
+        reply="answer",
+        response="Yes: a note of the complaint, shared as evidence (demo).",
+        answered_on=today - datetime.timedelta(days=15),
+    )
+    assistance.request_send(
+        actor=lawyer.user,
+        membership=lawyer,
+        matter=matter,
+        kind="mutual_legal_assistance",
+        question="Please send the investigation file of the case (demo).",
+        sent_on=today - datetime.timedelta(days=60),
+        due_on=today - datetime.timedelta(days=5),
+        addressed_authority="Office of the Prosecutor (demo)",
+        addressed_country=partner.organization.country,
+    )
+
+
 def seed(network: dict) -> None:
     organizations = network["organizations"]
     if not all(acronym in organizations for acronym in LEGAL_ORGANIZATIONS):
@@ -283,6 +395,10 @@ def seed(network: dict) -> None:
                     matter.refresh_from_db()
                     _people(matter, lawyer, index)
                     _remedies(matter, lawyer, index, today)
+                    if index < 2:
+                        _evidence(matter, lawyer, lawyers[partner], index, today)
+                        _review(matter, lawyer, lawyers[partner], today)
+                        _requests(matter, lawyer, lawyers[partner], today)
             except Http404:
                 continue  # a sensitive case the demo lawyer is not on: left to its team
             matters.append(matter)

@@ -8,7 +8,19 @@ from django.utils import timezone
 from caseway.audit.models import AuditEvent
 from caseway.clients.models import Case
 from caseway.legal import demo
-from caseway.legal.models import CoCounsel, Deadline, DeadlineRule, LegalMatter, MatterEvent, Party, Remedy
+from caseway.legal.models import (
+    AssistanceRequest,
+    CaseReview,
+    CoCounsel,
+    Deadline,
+    DeadlineRule,
+    EvidenceItem,
+    LegalMatter,
+    MatterEvent,
+    Party,
+    Remedy,
+    ReviewActionItem,
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +57,31 @@ def test_it_shows_deadlines_met_open_and_overdue_and_a_hearing_to_come(seeded, d
     assert LegalMatter.objects.exclude(outcome="").exists()
     assert Party.objects.exclude(protection_measures=[]).exists()
     assert Remedy.objects.filter(status="obtained").exists()
+
+
+def test_it_shows_evidence_with_its_custody_a_case_review_and_assistance_requests(seeded, db):
+
+    today = timezone.localdate()
+    photos = EvidenceItem.objects.filter(kind="photo")
+    assert photos.exists() and EvidenceItem.objects.filter(kind="physical").exists()
+    for photo in photos:
+        assert list(photo.custody.values_list("kind", flat=True)) == ["collection", "copy", "transfer"]
+        assert photo.custodian_id != photo.matter.lead_organization_id
+    review = CaseReview.objects.first()
+    assert review.participants.values("organization").distinct().count() >= 2
+    assert ReviewActionItem.objects.exclude(task=None).exists()
+    assert AssistanceRequest.objects.filter(status="answered").exists()
+    assert AssistanceRequest.objects.filter(status="sent", due_on__lt=today).exists()
+
+
+def test_the_seeded_evidence_verifies(seeded, db):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("evidence_verify", stdout=out)
+    assert "0 with damage" in out.getvalue()
 
 
 def test_it_wrote_everything_through_the_audited_services(seeded, db):
