@@ -3,7 +3,7 @@
 For every item (``verify_evidence``):
 
 - the original decrypts (its ciphertext was not changed) and hashes to ``original_sha256`` with
-  ``original_size`` bytes;
+  ``original_size`` bytes; each working copy hashes to its own ``sha256``;
 - its custody events run 1, 2, 3... and each digest is the one computed again from the event's
   fields, the item's original hash and the previous digest (``evidence.custody_digest``);
 - each event's digest is the one its audit event names (``digest:<hex>``), and every custody event
@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from caseway.audit.models import AuditEvent
 from caseway.legal import evidence
-from caseway.legal.models import CustodyEvent, EvidenceItem, LegalMatter
+from caseway.legal.models import CustodyEvent, EvidenceCopy, EvidenceItem, LegalMatter
 from caseway.lib.crypto import KeyDestroyed, VaultError
 
 
@@ -80,6 +80,18 @@ def _check_original(item: EvidenceItem, report: ItemReport) -> None:
         report.findings.append("the original's size differs from the size registered")
 
 
+def _check_copies(item: EvidenceItem, report: ItemReport) -> None:
+    for copy in (
+        EvidenceCopy.objects.filter(item=item).defer("content").select_related("data_key").order_by("created_at")
+    ):
+        try:
+            unchanged = evidence.sha256_of(copy.content) == copy.sha256
+        except VaultError:
+            unchanged = False
+        if not unchanged:
+            report.findings.append(f"the {copy.kind} working copy of {copy.created_at:%Y-%m-%d} was changed")
+
+
 def _check_custody(item: EvidenceItem, events, audited: AuditedItem | None, report: ItemReport) -> None:
     previous = evidence.GENESIS_DIGEST
     named = dict(audited.digests) if audited is not None else {}
@@ -120,6 +132,7 @@ def verify_item(item: EvidenceItem, audited: AuditedItem | None) -> ItemReport:
         return report
     except VaultError:
         report.findings.append("the original cannot be decrypted: its stored bytes were changed")
+    _check_copies(item, report)
     events = list(CustodyEvent.objects.filter(item=item).select_related("data_key").order_by("sequence"))
     _check_custody(item, events, audited, report)
     return report

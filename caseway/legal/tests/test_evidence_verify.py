@@ -14,8 +14,8 @@ from caseway.audit.models import AuditEvent
 from caseway.casework.tests.appointment_helpers import member
 from caseway.legal import evidence
 from caseway.legal.evidence_verify import verify_evidence
-from caseway.legal.models import CustodyEvent, EvidenceItem
-from caseway.legal.tests.object_urls_evidence import an_item
+from caseway.legal.models import CustodyEvent, EvidenceCopy, EvidenceItem
+from caseway.legal.tests.object_urls_evidence import a_copy, an_item
 from caseway.vault import services as vault
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +88,15 @@ def _sealed(ciphertext):
     from caseway.vault.fields import Sealed
 
     return Sealed(ciphertext)
+
+
+def test_it_detects_a_changed_working_copy(personas):
+    copy = a_copy(personas)
+    field = EvidenceCopy._meta.get_field("content")
+    forged = EvidenceCopy(pk=copy.pk, data_key_id=copy.data_key_id)
+    forged.content = b"\xff\xd8\xff other picture"
+    EvidenceCopy.objects.filter(pk=copy.pk).update(content=field.pre_save(forged, True))
+    assert _findings(copy.item) == [f"the metadata_stripped working copy of {copy.created_at:%Y-%m-%d} was changed"]
 
 
 def test_it_detects_a_changed_custody_event(personas):
