@@ -101,14 +101,15 @@ def check_chain(item, problems):
     if not isinstance(events, list) or not events:
         problems.append(f"custody: {label} has no custody events")
         return 0
-    previous = GENESIS_DIGEST
-    for expected, event in enumerate(events, start=1):
+    previous, last_sequence = GENESIS_DIGEST, 0
+    for position, event in enumerate(events, start=1):
         if not isinstance(event, dict) or any(key not in event for key in DIGEST_KEYS):
-            problems.append(f"custody: {label} event {expected} is incomplete")
-            return expected
-        where = f"custody: {label} event {expected} ({event.get('kind')})"
-        if event["sequence"] != expected:
-            problems.append(f"custody: {label} event {expected} is missing (the next is {event['sequence']})")
+            problems.append(f"custody: {label} event {position} is incomplete")
+            return position
+        where = f"custody: {label} event {event['sequence']} ({event.get('kind')})"
+        if event["sequence"] != last_sequence + 1:
+            problems.append(f"custody: {label} event {last_sequence + 1} is missing (the next is {event['sequence']})")
+        last_sequence = event["sequence"] if isinstance(event["sequence"], int) else last_sequence + 1
         if event["item"] != item.get("id") or event["original_sha256"] != item.get("original_sha256"):
             problems.append(f"{where} belongs to another item or another original")
         if digest_of({key: event[key] for key in DIGEST_KEYS}, previous) != event.get("digest"):

@@ -97,10 +97,12 @@ def _check_custody(item: EvidenceItem, events, audited: AuditedItem | None, repo
     named = dict(audited.digests) if audited is not None else {}
     if not events:
         report.findings.append("no custody event (its arrival was never recorded)")
-    for expected, event in enumerate(events, start=1):
+    last_sequence = 0
+    for event in events:
         where = f"custody event {event.sequence} ({event.kind})"
-        if event.sequence != expected:
-            report.findings.append(f"custody event {expected} is missing (the next is {event.sequence})")
+        if event.sequence != last_sequence + 1:
+            report.findings.append(f"custody event {last_sequence + 1} is missing (the next is {event.sequence})")
+        last_sequence = event.sequence
         try:
             computed = evidence.custody_digest(event, original_sha256=item.original_sha256, previous=previous)
         except VaultError:

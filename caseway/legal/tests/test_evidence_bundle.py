@@ -158,6 +158,14 @@ def test_the_verifier_catches_a_rewritten_custody_log_even_with_a_matching_manif
     code, output = _verify(_rewrite(path, tmp_path / "forged.zip", forge))
     assert code == 1
     assert "custody: E-1 event 2 (access) was changed, or its link to the event before is broken" in output
+    # Leaving an event out breaks the numbering and the link of the one after.
+    del log["items"][0]["events"][1]
+    forged_log = json.dumps(log).encode()
+    manifest["files"]["custody_log.json"] = {"sha256": hashlib.sha256(forged_log).hexdigest(), "size": len(forged_log)}
+    code, output = _verify(_rewrite(path, tmp_path / "shortened.zip", forge))
+    assert code == 1
+    assert "custody: E-1 event 2 is missing (the next is 3)" in output
+    assert "custody: E-1 event 3 (submission) was changed, or its link to the event before is broken" in output
 
 
 def test_the_verifier_refuses_what_is_not_a_bundle(tmp_path):
