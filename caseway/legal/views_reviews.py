@@ -184,7 +184,12 @@ def request_list(request, pk):
     return render(
         request,
         "legal/requests.html",
-        {"matter": matter, "rows": rows[:SHOWN], "own_organization_id": request.membership.organization_id},
+        {
+            "matter": matter,
+            "rows": rows[:SHOWN],
+            "own_organization_id": request.membership.organization_id,
+            "waiting": assistance.WAITING,
+        },
     )
 
 

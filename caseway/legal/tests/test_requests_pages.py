@@ -87,7 +87,8 @@ def test_the_organization_asked_sees_the_question_forum_type_and_code_only_and_a
     assert (sent.status, sent.response) == ("answered", "Fictional: entry 42.")
     # The sender reads the response from its matter.
     lawyer = login_as(personas.legal_officer_a)
-    assert "Answered" in lawyer.get(reverse("legal:requests", args=[matter.pk])).content.decode()
+    listed = lawyer.get(reverse("legal:requests", args=[matter.pk])).content.decode()
+    assert "Answered" in listed and "Withdraw" not in listed
     assert "Fictional: entry 42." in lawyer.get(url).content.decode()
 
 
