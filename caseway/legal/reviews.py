@@ -273,18 +273,20 @@ def action_item_done(*, actor, membership, item, request=None) -> ReviewActionIt
 
 
 def action_items_of(review, today=None):
-    """The review's action items with ``finished_at`` (the task's when it has one: read there, not
-    kept twice) and ``overdue`` (due day passed, not finished)."""
+    """The review's action items (a list), read through their task when they have one (nothing is kept
+    twice: the task may be reassigned, moved or done in casework): ``finished_at``, ``due``,
+    ``person`` and ``overdue`` (due day passed, not finished)."""
     today = today or timezone.localdate()
+    due = Coalesce("task__due_on", "due_on")
     finished = Coalesce("task__done_at", "done_at")
-    return (
+    items = (
         ReviewActionItem.objects.filter(review=review)
-        .select_related("organization", "assignee", "data_key")
-        .annotate(finished_at=finished)
-        .annotate(
-            overdue=ExpressionWrapper(
-                Q(due_on__lt=today, task__done_at__isnull=True, done_at__isnull=True), output_field=BooleanField()
-            )
-        )
-        .order_by("due_on", "pk")
+        .select_related("organization", "assignee", "data_key", "task__assignee")
+        .annotate(finished_at=finished, due=due)
+        .annotate(overdue=ExpressionWrapper(Q(due__lt=today, finished_at__isnull=True), output_field=BooleanField()))
+        .order_by(due.asc(nulls_last=True), "pk")
     )
+    items = list(items)
+    for item in items:
+        item.person = item.task.assignee if item.task_id else item.assignee
+    return items

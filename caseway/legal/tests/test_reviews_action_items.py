@@ -44,7 +44,7 @@ def _add(personas, review, organization, **values):
 
 
 def _finished(item):
-    return reviews.action_items_of(item.review).get(pk=item.pk)
+    return next(row for row in reviews.action_items_of(item.review) if row.pk == item.pk)
 
 
 def test_it_makes_a_task_on_the_own_open_case_through_casework(personas):
@@ -155,3 +155,17 @@ def test_it_marks_overdue_items_and_hides_them_from_other_organizations(personas
         reviews.action_item_add(
             actor=personas.legal_officer_b, membership=other, review=review, organization=personas.org_b, title="x"
         )
+
+
+def test_it_reads_the_person_and_day_of_the_task_once_changed_in_casework(personas):
+    item = _add(personas, a_review(personas), personas.org_a, assignee=personas.caseworker_a, due_on=D(2025, 7, 1))
+    plan_services.task_update(
+        actor=personas.supervisor_a,
+        membership=member(personas.supervisor_a),
+        case=item.task.case,
+        task=item.task,
+        assignee=personas.legal_officer_a,
+        due_on=D(2025, 8, 1),
+    )
+    row = _finished(item)
+    assert (row.person, row.due, row.overdue) == (personas.legal_officer_a, D(2025, 8, 1), True)
