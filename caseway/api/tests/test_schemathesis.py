@@ -89,6 +89,13 @@ OPERATIONS = {
     "POST /api/v1/cases/{id}/reopen/",
     "GET /api/v1/caseload/",
     "POST /api/v1/caseload/reassign/",
+    "GET /api/v1/legal/matters/",
+    "GET /api/v1/legal/matters/{id}/",
+    "GET /api/v1/legal/matters/{id}/events/",
+    "POST /api/v1/legal/matters/{id}/events/",
+    "GET /api/v1/legal/matters/{id}/evidence/",
+    "GET /api/v1/legal/deadlines/",
+    "GET /api/v1/legal/analytics/",
 }
 
 
@@ -122,6 +129,19 @@ def token_headers(personas):
     return {"Authorization": f"Bearer {secret}"}
 
 
+@pytest.fixture
+def legal_officer(personas):
+    """A legal officer's token and a matter of her organization with an event, a deadline and evidence:
+    the legal operations are then driven on a real matter, not only answered 404 or 403."""
+    from caseway.legal.tests.object_urls_evidence import an_item
+    from caseway.legal.tests.object_urls_legal import a_deadline
+
+    matter = a_deadline(personas).matter
+    an_item(personas, matter=matter)
+    _token, secret = create_token(personas.legal_officer_a)
+    return {"Authorization": f"Bearer {secret}"}, str(matter.pk)
+
+
 def _operations(api_schema):
     operations = [result.ok() for result in api_schema.get_all_operations()]
     assert {operation.label for operation in operations} == OPERATIONS
@@ -152,6 +172,19 @@ def test_it_never_fails_with_a_server_error_on_invalid_input(api_schema, token_h
     for operation in _operations(api_schema):
         if operation.path_parameters or operation.query:
             _run(operation, GenerationMode.NEGATIVE, check)
+
+
+def test_it_answers_the_legal_operations_on_a_real_matter_within_their_schema(api_schema, legal_officer):
+    headers, matter = legal_officer
+
+    def check(case):
+        if "id" in (case.path_parameters or {}):
+            case.path_parameters = {**case.path_parameters, "id": matter}
+        case.call_and_validate(headers=headers, checks=[not_a_server_error, response_schema_conformance])
+
+    for operation in _operations(api_schema):
+        if "/legal/" in operation.label:
+            _run(operation, GenerationMode.POSITIVE, check)
 
 
 def test_it_answers_anonymous_callers_within_its_schema(api_schema):
