@@ -96,6 +96,16 @@ def matters_in_scope(membership, scope: str):
     return LegalMatter.objects.filter(client__erased_at__isnull=True)
 
 
+def legend(limit: int | None = None) -> str:
+    """The words that explain the marker, under every table that may hold one (as
+    ``disclosure.legend``, which speaks of referrals)."""
+    limit = disclosure.threshold() if limit is None else limit
+    return _(
+        "“%(marker)s”: fewer than %(threshold)d, or a figure from which such a number could be worked out. "
+        "Hidden to protect people. A median time is hidden when it rests on fewer than %(threshold)d periods."
+    ) % {"marker": disclosure.MARKER, "threshold": limit}
+
+
 # ---------------------------------------------------------------------------------------------
 # What is asked
 

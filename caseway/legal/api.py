@@ -38,7 +38,6 @@ from caseway.legal.models import (
     TriggerEvent,
 )
 from caseway.legal.views_analytics import table_keys
-from caseway.lib import disclosure
 from caseway.lib.access import OBJECT, ROLE
 from caseway.lib.drf import api_validation_error
 from caseway.orgs.api import MembershipAllows
@@ -559,7 +558,7 @@ def analytics_payload(result: analytics.LegalAnalytics) -> dict:
         },
         "threshold": result.threshold,
         "delay_days": result.delay_days,
-        "note": disclosure.legend(result.threshold),
+        "note": analytics.legend(result.threshold),
         "matters": result.matters,
         "counted_matters": result.counted_matters,
         "tables": [

@@ -55,7 +55,7 @@ def _bars(result: analytics.LegalAnalytics, rtl: bool) -> list[tuple]:
 @role_required(Action.VIEW_LEGAL_ANALYTICS)
 def analytics_page(request):
     form = analytics_form(request.GET)
-    context = {"form": form, "legend": disclosure.legend(), "marker": disclosure.MARKER}
+    context = {"form": form, "legend": analytics.legend(), "marker": disclosure.MARKER}
     if form.is_bound and not form.is_valid():
         return render(request, "legal/analytics.html", context, status=400)
     filters = form.filters()
@@ -116,7 +116,7 @@ def csv_rows(result: analytics.LegalAnalytics) -> list[list]:
         for (_column, column_label), column_total in zip(cross.columns, cross.column_totals, strict=True):
             rows.append([cross.title, total, column_label, value(column_total), matters])
         rows.append([cross.title, total, total, value(cross.total), matters])
-    rows.append([_("Note"), disclosure.legend(result.threshold), "", "", ""])
+    rows.append([_("Note"), analytics.legend(result.threshold), "", "", ""])
     return rows
 
 

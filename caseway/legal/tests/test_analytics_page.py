@@ -40,6 +40,7 @@ def test_it_shows_coordinators_the_networks_tables_with_small_cells_hidden(perso
     assert 'id="t-stage"' in html and 'id="t-sex"' in html and 'id="t-region"' in html
     assert "Median (days)" in html and "<svg" in html
     assert "hidden" in html and "fewer than 5" in html
+    assert "A median time is hidden when it rests on fewer than 5 periods." in html
     assert "<caption" in html and 'scope="col"' in html
     assert case.client.code not in html  # the network never gets a client code
     assert "delayed matters of your organization" not in html
