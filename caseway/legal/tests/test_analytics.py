@@ -313,3 +313,16 @@ def test_it_answers_404_to_every_role_without_legal_analytics(personas):
             analytics.legal_analytics(membership=membership, filters=Filters())
     with pytest.raises(Http404):
         analytics.legal_analytics(membership=None, filters=Filters())
+
+
+def test_it_reads_the_delay_from_the_environment_and_refuses_junk(tmp_path):
+    from caseway.tests.production import production_env, run_python
+
+    read = "import caseway.wsgi; from django.conf import settings; print(settings.LEGAL_DELAY_DAYS)"
+    default = run_python(read, production_env(tmp_path))
+    assert default.returncode == 0, default.stderr
+    assert default.stdout.strip().splitlines()[-1] == "180"
+    chosen = run_python(read, production_env(tmp_path, CASEWAY_LEGAL_DELAY_DAYS="90"))
+    assert chosen.stdout.strip().splitlines()[-1] == "90"
+    junk = run_python(read, production_env(tmp_path, CASEWAY_LEGAL_DELAY_DAYS="0"))
+    assert junk.returncode != 0 and "CASEWAY_LEGAL_DELAY_DAYS" in junk.stderr
