@@ -77,6 +77,13 @@ OPERATIONS = {
     ("/api/v1/cases/{id}/reopen/", "post"),
     ("/api/v1/caseload/", "get"),
     ("/api/v1/caseload/reassign/", "post"),
+    ("/api/v1/legal/matters/", "get"),
+    ("/api/v1/legal/matters/{id}/", "get"),
+    ("/api/v1/legal/matters/{id}/events/", "get"),
+    ("/api/v1/legal/matters/{id}/events/", "post"),
+    ("/api/v1/legal/matters/{id}/evidence/", "get"),
+    ("/api/v1/legal/deadlines/", "get"),
+    ("/api/v1/legal/analytics/", "get"),
 }
 
 
