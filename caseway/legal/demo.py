@@ -38,6 +38,12 @@ from caseway.orgs.permissions import Role
 DEMO_DOMAIN = "demo.example.org"
 LEGAL_ORGANIZATIONS = ("BLC", "SPI")
 MATTERS_PER_ORGANIZATION = {"BLC": 6, "SPI": 3}
+VIOLATIONS = [
+    ["sexual_violence", "torture"],
+    ["arbitrary_detention"],
+    ["enforced_disappearance"],
+    ["forced_displacement", "property"],
+]
 FICTIONAL = "Fictional demo rule (invented for the Caseway demo; not law anywhere): "
 
 JURISDICTIONS = [
@@ -389,6 +395,7 @@ def seed(network: dict) -> None:
                         case=case,
                         jurisdiction=forums[code],
                         type=kind,
+                        violation_categories=VIOLATIONS[index % len(VIOLATIONS)],
                         summary="Fictional summary of the facts for the demo.",
                     )
                     _work(matter, lawyer, lawyers[partner], index, rng, today)

@@ -11,6 +11,7 @@ from caseway.legal.models import (
     Remedy,
     Stage,
     TriggerEvent,
+    ViolationCategory,
 )
 from caseway.orgs.models import Organization
 
@@ -38,6 +39,12 @@ class MetForm(forms.Form):
 class MatterForm(forms.Form):
     jurisdiction = forms.ModelChoiceField(label=_("Forum"), queryset=Jurisdiction.objects.order_by("name"))
     type = forms.ChoiceField(label=_("Kind of matter"), choices=MatterType.choices)
+    violation_categories = forms.MultipleChoiceField(
+        label=_("Violations it is about"),
+        choices=ViolationCategory.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     summary = forms.CharField(
         label=_("Summary (kept encrypted)"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
     )

@@ -167,6 +167,23 @@ class MatterType(models.TextChoices):
     HUMAN_RIGHTS_BODY = "human_rights_body", _("Complaint to a regional or UN human-rights body")
 
 
+class ViolationCategory(models.TextChoices):
+    """What the matter is about, in the broad categories human-rights documentation uses."""
+
+    SEXUAL_VIOLENCE = "sexual_violence", _("Sexual and gender-based violence")
+    TORTURE = "torture", _("Torture or ill-treatment")
+    ARBITRARY_DETENTION = "arbitrary_detention", _("Arbitrary detention")
+    ENFORCED_DISAPPEARANCE = "enforced_disappearance", _("Enforced disappearance")
+    UNLAWFUL_KILLING = "unlawful_killing", _("Unlawful killing of a relative")
+    FORCED_DISPLACEMENT = "forced_displacement", _("Forced displacement")
+    PROPERTY = "property", _("Destruction or seizure of property")
+    CHILD_RECRUITMENT = "child_recruitment", _("Recruitment of children")
+    TRAFFICKING = "trafficking", _("Trafficking or forced labour")
+    DISCRIMINATION = "discrimination", _("Discrimination")
+    DENIAL_OF_DOCUMENTS = "denial_of_documents", _("Denial of civil documents")
+    OTHER = "other", _("Other violation")
+
+
 class Stage(models.TextChoices):
     INTAKE = "intake", _("Intake")
     INVESTIGATION = "investigation", _("Investigation")

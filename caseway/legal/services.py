@@ -34,6 +34,7 @@ from caseway.legal.models import (
     Stage,
     StageChange,
     TriggerEvent,
+    ViolationCategory,
 )
 from caseway.orgs.permissions import Action
 
@@ -53,6 +54,8 @@ def matter_open(
     _require(membership)
     if type not in MatterType.values:
         raise ValidationError({"type": _("Choose the kind of matter from the list.")})
+    if not set(violation_categories) <= set(ViolationCategory.values):
+        raise ValidationError({"violation_categories": _("Choose the violations from the list.")})
     with transaction.atomic():
         case = client_access.get_case_for_update(membership, case.pk)
         if not consent.allows(case.client, ConsentPurpose.LEGAL_REPRESENTATION, case.organization_id):

@@ -25,7 +25,7 @@ from caseway.legal.forms import (
     RemedyForm,
     StageForm,
 )
-from caseway.legal.models import CourtClosure, Deadline, Jurisdiction, ProtectionMeasure
+from caseway.legal.models import CourtClosure, Deadline, Jurisdiction, ProtectionMeasure, ViolationCategory
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
 from caseway.orgs.permissions import Action
@@ -97,6 +97,9 @@ def matter(request, pk):
         "decision_form": RemedyDecisionForm(),
         "stage_form": StageForm(initial={"stage": found.stage, "entered_on": timezone.localdate()}),
         "stage_history": found.stage_changes.all(),
+        "violations": [
+            ViolationCategory(value).label for value in found.violation_categories if value in ViolationCategory.values
+        ],
         "next_hearing": found.events.filter(trigger="hearing_scheduled", occurred_on__gte=timezone.localdate())
         .order_by("occurred_on")
         .first(),

@@ -1,6 +1,7 @@
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -76,7 +77,12 @@ def test_a_lawyer_opens_a_matter_from_the_case_and_adds_co_counsel(personas, log
         in lawyer.get(reverse("casework:case", args=[case.pk])).content.decode()
     )
     url = reverse("legal:case_matters", args=[case.pk])
-    data = {"jurisdiction": Jurisdiction.objects.get(code="iachr").pk, "type": "human_rights_body", "summary": "x"}
+    data = {
+        "jurisdiction": Jurisdiction.objects.get(code="iachr").pk,
+        "type": "human_rights_body",
+        "summary": "x",
+        "violation_categories": ["enforced_disappearance", "torture"],
+    }
     refused = lawyer.post(url, data)
     assert refused.status_code == 400 and "has not agreed to legal representation" in refused.content.decode()
     give_consent(
@@ -85,6 +91,8 @@ def test_a_lawyer_opens_a_matter_from_the_case_and_adds_co_counsel(personas, log
     response = lawyer.post(url, data)
     matter = LegalMatter.objects.get()
     assert response["Location"] == reverse("legal:matter", args=[matter.pk])
+    assert matter.violation_categories == ["enforced_disappearance", "torture"]
+    assert "Enforced disappearance" in lawyer.get(response["Location"]).content.decode()
     lawyer.post(
         reverse("legal:co_counsel_add", args=[matter.pk]), {"organization": personas.org_b.pk, "role": "co_counsel"}
     )
@@ -98,3 +106,26 @@ def test_a_lawyer_opens_a_matter_from_the_case_and_adds_co_counsel(personas, log
         == 403
     )
     assert CoCounsel.objects.count() == 1
+
+
+def test_opening_a_matter_refuses_a_violation_not_in_the_list(personas, login_as):
+    from caseway.clients.models import ConsentPurpose
+    from caseway.clients.tests.factories import a_case, give_consent
+    from caseway.legal.models import Jurisdiction, LegalMatter
+
+    lawyer_membership = member(personas.legal_officer_a)
+    case = a_case(lawyer_membership)
+    give_consent(
+        case.client, ConsentPurpose.LEGAL_REPRESENTATION, recorded_by=lawyer_membership, recipient=personas.org_a
+    )
+    with pytest.raises(ValidationError) as error:
+        services.matter_open(
+            actor=personas.legal_officer_a,
+            membership=lawyer_membership,
+            case=case,
+            jurisdiction=Jurisdiction.objects.get(code="iachr"),
+            type="civil_claim",
+            violation_categories=["made_up"],
+        )
+    assert error.value.message_dict == {"violation_categories": ["Choose the violations from the list."]}
+    assert not LegalMatter.objects.exists()
