@@ -3,7 +3,8 @@
 For every item (``verify_evidence``):
 
 - the original decrypts (its ciphertext was not changed) and hashes to ``original_sha256`` with
-  ``original_size`` bytes; each working copy hashes to its own ``sha256``;
+  ``original_size`` bytes; each working copy hashes to its own ``sha256``, and every copy the
+  audit log says was made (``copy:<id>``) is still there;
 - its custody events run 1, 2, 3... and each digest is the one computed again from the event's
   fields, the item's original hash and the previous digest (``evidence.custody_digest``);
 - each event's digest is the one its audit event names (``digest:<hex>``), and every custody event
@@ -48,6 +49,7 @@ class ItemReport:
 class AuditedItem:
     matter_id: str = ""
     digests: dict = field(default_factory=dict)  # custody event id -> digest named in the audit
+    copies: set = field(default_factory=set)  # ids of the working copies the audit says were made
 
 
 def _value_after(prefix: str, names) -> str:
@@ -65,6 +67,9 @@ def audited_custody() -> dict[str, AuditedItem]:
         entry = audited[_value_after("item:", names)]
         entry.matter_id = _value_after("matter:", names)
         entry.digests[target_id] = _value_after("digest:", names)
+        copy_id = _value_after("copy:", names)
+        if copy_id:
+            entry.copies.add(copy_id)
     return audited
 
 
@@ -80,10 +85,13 @@ def _check_original(item: EvidenceItem, report: ItemReport) -> None:
         report.findings.append("the original's size differs from the size registered")
 
 
-def _check_copies(item: EvidenceItem, report: ItemReport) -> None:
-    for copy in (
+def _check_copies(item: EvidenceItem, audited: AuditedItem | None, report: ItemReport) -> None:
+    copies = list(
         EvidenceCopy.objects.filter(item=item).defer("content").select_related("data_key").order_by("created_at")
-    ):
+    )
+    if audited is not None and audited.copies - {str(copy.pk) for copy in copies}:
+        report.findings.append("a working copy named in the audit log is missing from the register")
+    for copy in copies:
         try:
             unchanged = evidence.sha256_of(copy.content) == copy.sha256
         except VaultError:
@@ -134,7 +142,7 @@ def verify_item(item: EvidenceItem, audited: AuditedItem | None) -> ItemReport:
         return report
     except VaultError:
         report.findings.append("the original cannot be decrypted: its stored bytes were changed")
-    _check_copies(item, report)
+    _check_copies(item, audited, report)
     events = list(CustodyEvent.objects.filter(item=item).select_related("data_key").order_by("sequence"))
     _check_custody(item, events, audited, report)
     return report

@@ -99,6 +99,12 @@ def test_it_detects_a_changed_working_copy(personas):
     assert _findings(copy.item) == [f"the metadata_stripped working copy of {copy.created_at:%Y-%m-%d} was changed"]
 
 
+def test_it_detects_a_removed_working_copy(personas):
+    copy = a_copy(personas)
+    EvidenceCopy.objects.filter(pk=copy.pk).delete()
+    assert _findings(copy.item) == ["a working copy named in the audit log is missing from the register"]
+
+
 def test_it_detects_a_changed_custody_event(personas):
     item = an_item(personas)
     access = _opened(personas, item).custody.get(sequence=2)
