@@ -15,7 +15,7 @@ Question and response are encrypted under the client's key. Every write is audit
 only; the row is locked where two people may act on it.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils import timezone
@@ -24,8 +24,8 @@ from django.utils.translation import gettext as _
 from caseway import audit
 from caseway.legal import access, reviews_access
 from caseway.legal.models import AssistanceRequest
+from caseway.legal.services import _require
 from caseway.orgs.models import Organization
-from caseway.orgs.permissions import Action
 
 QUESTION_MAX_LENGTH = 4000
 RESPONSE_MAX_LENGTH = 8000
@@ -39,11 +39,6 @@ class Reply:
     ANSWER = "answer"
     REFUSE = "refuse"
     CHOICES = (ACKNOWLEDGE, ANSWER, REFUSE)
-
-
-def _require(membership):
-    if membership is None or not membership.is_active or not membership.allows(Action.WORK_LEGAL_MATTERS):
-        raise PermissionDenied
 
 
 def _audit(actor, action, target, fields, membership, request):

@@ -36,9 +36,9 @@ from django.utils.translation import gettext as _
 from caseway import audit
 from caseway.legal import access
 from caseway.legal.models import CoCounsel, CustodyEvent, EvidenceCopy, EvidenceItem, LegalMatter
+from caseway.legal.services import _require
 from caseway.lib import uploads
 from caseway.orgs.models import Organization
-from caseway.orgs.permissions import Action
 
 GENESIS_DIGEST = "0" * 64
 DIGEST_FORMAT_VERSION = 1
@@ -238,11 +238,6 @@ def digest_of(content: dict, previous: str) -> str:
 
 def custody_digest(event: CustodyEvent, *, original_sha256: str, previous: str) -> str:
     return digest_of(digest_content(event, original_sha256=original_sha256), previous)
-
-
-def _require(membership):
-    if membership is None or not membership.is_active or not membership.allows(Action.WORK_LEGAL_MATTERS):
-        raise PermissionDenied
 
 
 def _clean(text) -> str | None:

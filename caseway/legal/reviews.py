@@ -17,7 +17,7 @@ decisions and minutes (encrypted under the client's key), who took part, and the
 Every write is audited, field names only.
 """
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.db.models.functions import Coalesce
@@ -30,6 +30,7 @@ from caseway.casework.models import Task
 from caseway.clients.models import Case, CaseStatus
 from caseway.legal import access, reviews_access
 from caseway.legal.models import CaseReview, ReviewActionItem, ReviewParticipant
+from caseway.legal.services import _require
 from caseway.orgs.models import Membership, Organization
 from caseway.orgs.permissions import Action
 
@@ -37,11 +38,6 @@ TEXT_MAX_LENGTH = 20000
 ROLE_MAX_LENGTH = 120
 # The task's title carries the review's day in front of the item's title (Task titles: 300).
 TITLE_MAX_LENGTH = 240
-
-
-def _require(membership):
-    if membership is None or not membership.is_active or not membership.allows(Action.WORK_LEGAL_MATTERS):
-        raise PermissionDenied
 
 
 def _audit(actor, action, target, fields, membership, request, organization=None):

@@ -15,17 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 
-from caseway.legal.access import visible_matters
+from caseway.legal.access import _works_legal_matters, visible_matters
 from caseway.legal.models import AssistanceRequest, CaseReview, CoCounsel, ReviewActionItem
-from caseway.orgs.permissions import Action
-
-
-def _works_legal_matters(membership) -> bool:
-    if membership is None:
-        return False
-    if not membership.is_active:
-        return False
-    return membership.allows(Action.WORK_LEGAL_MATTERS)
 
 
 def _first_or_404(queryset, pk):
