@@ -244,10 +244,11 @@ if not 1 <= EXTERNAL_LINK_PIN_FAILURES <= 10:
         f"CASEWAY_EXTERNAL_LINK_PIN_FAILURES must be from 1 to 10, not {EXTERNAL_LINK_PIN_FAILURES}"
     )
 # Small-cell suppression (caseway.lib.disclosure): counts from 1 to this minus one are hidden in
-# every statistic that leaves the system. Below 2 would hide nothing; above 100 hides everything.
+# every statistic that leaves the system. Never below 3 (a 1 or a 2 identifies someone too easily);
+# above 100 hides everything.
 SMALL_CELL_THRESHOLD = env_int("CASEWAY_SMALL_CELL_THRESHOLD", 5)
-if not 2 <= SMALL_CELL_THRESHOLD <= 100:
-    raise ConfigurationError(f"CASEWAY_SMALL_CELL_THRESHOLD must be from 2 to 100, not {SMALL_CELL_THRESHOLD}")
+if not 3 <= SMALL_CELL_THRESHOLD <= 100:
+    raise ConfigurationError(f"CASEWAY_SMALL_CELL_THRESHOLD must be from 3 to 100, not {SMALL_CELL_THRESHOLD}")
 # The supervisors' caseload page counts a case "without contact" after this many days (at most a year).
 NO_CONTACT_DAYS = env_int("CASEWAY_NO_CONTACT_DAYS", 30)
 if not 1 <= NO_CONTACT_DAYS <= 365:
