@@ -14,6 +14,7 @@ from pathlib import Path
 import dj_database_url
 from django.utils.csp import CSP
 
+from caseway.indicators.bands import DEFAULT_AGE_BANDS, parse_age_bands
 from caseway.lib.env import ConfigurationError, env_bool, env_int, env_int_within, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "caseway.legal",
     "caseway.messaging",
     "caseway.portal",
+    "caseway.indicators",
     "caseway.feedback",
     "caseway.api",
     "caseway",
@@ -406,6 +408,11 @@ if not _lead_days or not all(day.isdigit() and 1 <= int(day) <= 365 for day in _
 LEGAL_DEADLINE_LEAD_DAYS = sorted({int(day) for day in _lead_days})
 # Legal analytics: a matter whose current stage has lasted longer than this many days is delayed.
 LEGAL_DELAY_DAYS = env_int_within("CASEWAY_LEGAL_DELAY_DAYS", 180, 1, 3660)
+
+# Indicators: the age bands of the disaggregations (runs of the recorded age groups, checked at
+# start), and how many days after a period ends its snapshots are frozen (never recomputed).
+INDICATOR_AGE_BANDS = parse_age_bands(env_str("CASEWAY_INDICATOR_AGE_BANDS", DEFAULT_AGE_BANDS))
+INDICATOR_FREEZE_DAYS = env_int_within("CASEWAY_INDICATOR_FREEZE_DAYS", 60, 0, 3660)
 # How long a "you have a new message" notice may wait for the client's next safe time.
 MESSAGE_NOTICE_HOURS = env_int_within("CASEWAY_MESSAGE_NOTICE_HOURS", 48, 1, 168)
 QUICK_EXIT_URL = env_str("CASEWAY_QUICK_EXIT_URL", "https://www.wikipedia.org/")

@@ -43,12 +43,20 @@ class Action(StrEnum):
     SEE_WITNESS_IDENTITY = "legal.see_witness_identity"
     # Aggregates of the legal work (time in stage, delays, outcomes by group), small cells hidden.
     VIEW_LEGAL_ANALYTICS = "legal.view_analytics"
+    # Common indicators (aggregates only, small cells hidden): the whole network's, or one's own
+    # organization's; targets and baselines are set by those who answer for them.
+    VIEW_NETWORK_INDICATORS = "indicators.view_network"
+    VIEW_ORGANIZATION_INDICATORS = "indicators.view_organization"
+    MANAGE_INDICATOR_TARGETS = "indicators.manage_targets"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
 
 ROLE_ACTIONS: dict[str, frozenset[Action]] = {
-    Role.CASEWORKER: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS}),
+    Role.CASEWORKER: frozenset(
+        _EVERY_STAFF_ROLE
+        | {Action.VIEW_PERSONAL_DATA, Action.REGISTER_CLIENTS, Action.VIEW_ORGANIZATION_INDICATORS}
+    ),
     Role.SUPERVISOR: frozenset(
         _EVERY_STAFF_ROLE
         | {
@@ -59,6 +67,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_PAYMENT_TOTALS,
             Action.WORK_LEGAL_MATTERS,
             Action.VIEW_LEGAL_ANALYTICS,
+            Action.VIEW_ORGANIZATION_INDICATORS,
+            Action.MANAGE_INDICATOR_TARGETS,
         }
     ),
     Role.LEGAL_OFFICER: frozenset(
@@ -69,6 +79,7 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.WORK_LEGAL_MATTERS,
             Action.SEE_WITNESS_IDENTITY,
             Action.VIEW_LEGAL_ANALYTICS,
+            Action.VIEW_ORGANIZATION_INDICATORS,
         }
     ),
     # Agency admins erase and set retention without seeing identities: they work from client codes.
@@ -82,6 +93,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_RETENTION,
             Action.MANAGE_AGREEMENTS,
             Action.VIEW_PAYMENT_TOTALS,  # amounts by kind and currency only: no client
+            Action.VIEW_ORGANIZATION_INDICATORS,
+            Action.MANAGE_INDICATOR_TARGETS,
         }
     ),
     # Coordinators curate the shared directory (taxonomy, verification, imports), not its contents,
@@ -94,6 +107,8 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.MANAGE_PATHWAYS,
             Action.VIEW_NETWORK_STATISTICS,
             Action.VIEW_LEGAL_ANALYTICS,
+            Action.VIEW_NETWORK_INDICATORS,
+            Action.MANAGE_INDICATOR_TARGETS,
         }
     ),
     Role.DONOR: frozenset(_EVERY_STAFF_ROLE),

@@ -1,0 +1,163 @@
+"""The ways an indicator can be broken down: sex, age band, disability, region, district,
+displacement status, organization. One or two at a time.
+
+A dimension gives, for a unit of a measure (a referral, a case, a goal...), an SQL expression of
+its category key, built from the path to the unit's client and to its organization, and the list
+of its categories (every one, with zeros, so a category missing from a table never says it is
+small). Values outside the list count under "unknown" so that a table still adds up to its total.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db.models import Case, CharField, F, Value, When
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from caseway.clients.models import DisplacementStatus, Sex
+from caseway.directory.models import AdminArea
+from caseway.orgs.models import Organization
+
+UNKNOWN = "unknown"
+MAX_DIMENSIONS = 2
+
+
+@dataclass(frozen=True)
+class Dimension:
+    key: str
+    label: object  # lazy text
+    hxl: str  # the HXL attribute column for exports, e.g. "#adm1+code"
+    expression: Callable  # (client path, organization path) -> expression of the category key
+    categories: Callable  # (scope) -> [(key, label), ...], UNKNOWN last when it can occur
+    public: bool = True  # may appear on public outputs (organization may not)
+
+
+def _text(expression):
+    return Cast(expression, output_field=CharField())
+
+
+def _sex(client, organization):
+    return F(f"{client}__sex")
+
+
+def _sex_categories(scope):
+    return [(sex.value, str(sex.label)) for sex in Sex] + [(UNKNOWN, _("Not known"))]
+
+
+def _age(client, organization):
+    whens = [When(**{f"{client}__age_band__in": fine}, then=Value(code)) for code, fine in settings.INDICATOR_AGE_BANDS]
+    return Case(*whens, default=Value(UNKNOWN), output_field=CharField())
+
+
+def _age_categories(scope):
+    labels = [
+        (code, _("%(band)s years") % {"band": code.replace("-", "–")}) for code, _fine in settings.INDICATOR_AGE_BANDS
+    ]
+    return [*labels, (UNKNOWN, _("Not known"))]
+
+
+def _disability(client, organization):
+    return Case(
+        When(**{f"{client}__has_disability": True}, then=Value("yes")),
+        When(**{f"{client}__has_disability": False}, then=Value("no")),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+def _disability_categories(scope):
+    return [
+        ("yes", _("With a disability (Washington Group)")),
+        ("no", _("Without a disability")),
+        (UNKNOWN, _("Not asked yet")),
+    ]
+
+
+def _admin1(client, organization):
+    return Case(
+        When(**{f"{client}__admin_area__level": AdminArea.Level.ADMIN1}, then=F(f"{client}__admin_area__pcode")),
+        When(
+            **{f"{client}__admin_area__level": AdminArea.Level.ADMIN2}, then=F(f"{client}__admin_area__parent__pcode")
+        ),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+def _areas(level):
+    def categories(scope):
+        areas = AdminArea.objects.filter(level=level).only("pcode", "name", "name_translations").order_by("pcode")
+        return [(area.pcode, area.localized_name()) for area in areas] + [(UNKNOWN, _("Not known"))]
+
+    return categories
+
+
+def _admin2(client, organization):
+    return Case(
+        When(**{f"{client}__admin_area__level": AdminArea.Level.ADMIN2}, then=F(f"{client}__admin_area__pcode")),
+        default=Value(UNKNOWN),
+        output_field=CharField(),
+    )
+
+
+def _displacement(client, organization):
+    return F(f"{client}__displacement_status")
+
+
+def _displacement_categories(scope):
+    return [(status.value, str(status.label)) for status in DisplacementStatus]
+
+
+def _organization(client, organization):
+    return _text(F(f"{organization}_id"))
+
+
+def _organization_categories(scope):
+    organizations = Organization.objects.only("pk", "name", "acronym").order_by("name")
+    if not scope.is_network:
+        organizations = organizations.filter(pk__in=scope.organization_ids)
+    return [(str(organization.pk), organization.acronym or organization.name) for organization in organizations] + [
+        (UNKNOWN, _("Not known"))
+    ]
+
+
+DIMENSIONS: dict[str, Dimension] = {
+    dimension.key: dimension
+    for dimension in (
+        Dimension("sex", gettext_lazy("Sex"), "#*+sex", _sex, _sex_categories),
+        Dimension("age_band", gettext_lazy("Age group"), "#*+age", _age, _age_categories),
+        Dimension("disability", gettext_lazy("Disability"), "#*+disabled", _disability, _disability_categories),
+        Dimension("admin1", gettext_lazy("Region (admin 1)"), "#adm1+code", _admin1, _areas(AdminArea.Level.ADMIN1)),
+        Dimension("admin2", gettext_lazy("District (admin 2)"), "#adm2+code", _admin2, _areas(AdminArea.Level.ADMIN2)),
+        Dimension(
+            "displacement",
+            gettext_lazy("Displacement status"),
+            "#*+displaced",
+            _displacement,
+            _displacement_categories,
+        ),
+        Dimension(
+            "organization",
+            gettext_lazy("Organization"),
+            "#org+code",
+            _organization,
+            _organization_categories,
+            public=False,
+        ),
+    )
+}
+
+
+def resolve(keys) -> tuple[Dimension, ...]:
+    """The dimensions named by ``keys`` (at most two, each once); ``ValueError`` otherwise."""
+    keys = tuple(keys or ())
+    if len(keys) > MAX_DIMENSIONS:
+        raise ValueError(_("Choose at most two disaggregations."))
+    if len(set(keys)) != len(keys):
+        raise ValueError(_("Choose two different disaggregations."))
+    unknown = [key for key in keys if key not in DIMENSIONS]
+    if unknown:
+        raise ValueError(_("Unknown disaggregation: %(key)s.") % {"key": unknown[0]})
+    return tuple(DIMENSIONS[key] for key in keys)

@@ -1,0 +1,470 @@
+"""Computing indicators and reading them out, protected.
+
+- ``compute``: the raw result of one indicator version for a period, scope and up to two
+  dimensions, from the database (``measures``): one query per measure (two for a rate, one for a
+  count or a median) whatever the number of rows.
+- ``indicator_values``: the selector of dashboards, exports and the API. Tables of values with
+  their numerators and denominators, **through** ``lib.disclosure`` (small counts hidden, and
+  whatever would reveal them), from the stored snapshots by default (``from_snapshot``), computed
+  live where none is stored. Fixed number of queries: indicators, snapshots, one per dimension's
+  categories (areas, organizations), plus the live computations of what no snapshot holds.
+- ``progress``: the targets of a scope and period, with the value reached and how far along.
+
+How a rate is protected: its numerator and its *rest* (denominator − numerator) are each a count
+table protected with complementary suppression; a denominator is shown only where both its parts
+are, and a percentage only where both are and ``protect_share`` allows it, so no hidden count can
+be worked out from the shown numerators, denominators and percentages. A median is shown where its
+base (how many values) is shown and reaches the threshold (``protect_measure``).
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from caseway.indicators import access, measures
+from caseway.indicators.dimensions import UNKNOWN, Dimension, resolve
+from caseway.indicators.measures import MARGIN, Context
+from caseway.indicators.models import Direction, Indicator, Snapshot, Target, Unit
+from caseway.indicators.periods import Period, Scope
+from caseway.lib import disclosure
+
+SNAPSHOT, LIVE = "snapshot", "live"
+
+
+# ---------------------------------------------------------------------------------------------
+# Raw results (what a snapshot stores)
+
+
+@dataclass(frozen=True)
+class Raw:
+    """Counts per cell (keys: one category key per dimension) and, for a median, per cell and
+    margin ("*") the number of values and their median in days."""
+
+    numerator: dict
+    denominator: dict | None = None
+    medians: dict | None = None
+
+    def to_json(self) -> dict:
+        def pairs(counts):
+            return None if counts is None else [[list(key), value] for key, value in sorted(counts.items())]
+
+        return {
+            "numerator": pairs(self.numerator),
+            "denominator": pairs(self.denominator),
+            "medians": None
+            if self.medians is None
+            else [[list(key), base, days] for key, (base, days) in sorted(self.medians.items())],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Raw":
+        def counts(pairs):
+            return None if pairs is None else {tuple(key): value for key, value in pairs}
+
+        medians = data.get("medians")
+        return cls(
+            numerator=counts(data.get("numerator")) or {},
+            denominator=counts(data.get("denominator")),
+            medians=None if medians is None else {tuple(key): (base, days) for key, base, days in medians},
+        )
+
+
+def check_dimensions(indicator: Indicator, dimensions) -> tuple[Dimension, ...]:
+    chosen = resolve(dimensions)
+    for dimension in chosen:
+        if dimension.key not in indicator.dimensions:
+            raise ValueError(
+                _("%(indicator)s cannot be broken down by %(dimension)s.")
+                % {"indicator": indicator.localized_name(), "dimension": dimension.label}
+            )
+    return chosen
+
+
+def compute(indicator: Indicator, *, period: Period, scope: Scope, dimensions=(), now=None) -> Raw:
+    """``indicator`` for ``period`` and ``scope``, by ``dimensions`` (keys), from the database."""
+    chosen = check_dimensions(indicator, dimensions)
+    context = Context(period=period, now=now or timezone.now())
+    numerator = measures.get(indicator.numerator)
+    if indicator.unit == Unit.MEDIAN_DAYS:
+        return Raw(numerator={}, medians=measures.medians(numerator, context, scope, chosen))
+    counts = measures.count(numerator, context, scope, chosen)
+    if not indicator.denominator:
+        return Raw(numerator=counts)
+    return Raw(
+        numerator=counts, denominator=measures.count(measures.get(indicator.denominator), context, scope, chosen)
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Protected tables (what leaves)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One figure. ``value``: the count, the percentage (0–100) or the median in days; None when
+    hidden or when there is nothing to compute it from (``suppressed`` tells which)."""
+
+    value: float | int | None
+    numerator: int | None = None
+    denominator: int | None = None  # the base of a rate; for a median, how many values
+    suppressed: bool = False
+
+
+@dataclass(frozen=True)
+class IndicatorTable:
+    """One indicator for one period, scope and disaggregation, protected.
+
+    No dimension: ``total`` only. One: ``rows`` and ``row_totals`` (one cell per category) and
+    ``total``. Two: ``rows`` × ``columns`` ``cells`` with ``row_totals``, ``column_totals`` and
+    ``total``. Rows and columns are (category key, label), every category listed, zeros included.
+    """
+
+    indicator: Indicator
+    period: Period
+    scope: Scope
+    dimensions: tuple[str, ...]
+    rows: tuple[tuple[str, str], ...]
+    columns: tuple[tuple[str, str], ...]
+    cells: tuple[tuple[Cell, ...], ...]
+    row_totals: tuple[Cell, ...]
+    column_totals: tuple[Cell, ...]
+    total: Cell
+    threshold: int
+    source: str  # "snapshot" or "live"
+    computed_at: datetime.datetime
+
+    @property
+    def code(self) -> str:
+        return self.indicator.code
+
+    @property
+    def version(self) -> int:
+        return self.indicator.version
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit
+
+    @property
+    def any_suppressed(self) -> bool:
+        every = [self.total, *self.row_totals, *self.column_totals, *(cell for row in self.cells for cell in row)]
+        return any(cell.suppressed for cell in every)
+
+
+@dataclass(frozen=True)
+class _Grid:
+    """Counts after suppression, in the table's shape (None: hidden)."""
+
+    cells: tuple[tuple[int | None, ...], ...]
+    row_totals: tuple[int | None, ...]
+    column_totals: tuple[int | None, ...]
+    total: int | None
+
+
+def _normalize(counts: dict, categories: list[list[str]]) -> dict:
+    """Keys outside the listed categories (an area added since) count under "unknown"."""
+    listed = [set(keys) for keys in categories]
+    result = {}
+    for key, value in counts.items():
+        fixed = tuple(part if part in listed[i] else UNKNOWN for i, part in enumerate(key))
+        result[fixed] = result.get(fixed, 0) + value
+    return result
+
+
+def _grid(counts: dict, categories: list[list[str]], limit: int) -> _Grid:
+    if len(categories) == 0:
+        return _Grid((), (), (), disclosure.protect_count(counts.get((), 0), threshold=limit))
+    if len(categories) == 1:
+        values = [counts.get((key,), 0) for key in categories[0]]
+        protected = disclosure.protect_counts(values, threshold=limit, total_published=True)
+        return _Grid((), protected.values, (), protected.total)
+    rows, columns = categories
+    matrix = [[counts.get((row, column), 0) for column in columns] for row in rows]
+    protected = disclosure.protect_table(matrix, threshold=limit, total_published=True)
+    return _Grid(protected.cells, protected.row_totals, protected.column_totals, protected.total)
+
+
+def _raw_grid(counts: dict, categories: list[list[str]]) -> _Grid:
+    """The same shape, unprotected: for the shares' arithmetic only, never returned."""
+    if len(categories) == 0:
+        return _Grid((), (), (), counts.get((), 0))
+    if len(categories) == 1:
+        values = tuple(counts.get((key,), 0) for key in categories[0])
+        return _Grid((), values, (), sum(values))
+    rows, columns = categories
+    cells = tuple(tuple(counts.get((row, column), 0) for column in columns) for row in rows)
+    return _Grid(
+        cells,
+        tuple(sum(row) for row in cells),
+        tuple(sum(row[j] for row in cells) for j in range(len(columns))),
+        sum(sum(row) for row in cells),
+    )
+
+
+def _map(function, *grids: _Grid) -> tuple:
+    """Apply ``function`` entry by entry over grids of the same shape: (cells, rows, columns, total)."""
+    first = grids[0]
+    cells = tuple(
+        tuple(function(*(grid.cells[i][j] for grid in grids)) for j in range(len(first.cells[i])))
+        for i in range(len(first.cells))
+    )
+    rows = tuple(function(*(grid.row_totals[i] for grid in grids)) for i in range(len(first.row_totals)))
+    columns = tuple(function(*(grid.column_totals[j] for grid in grids)) for j in range(len(first.column_totals)))
+    return cells, rows, columns, function(*(grid.total for grid in grids))
+
+
+def _count_cell(shown: int | None) -> Cell:
+    return Cell(value=shown, numerator=shown, suppressed=shown is None)
+
+
+def _rate_cell(limit):
+    def cell(numerator_shown, rest_shown, numerator, rest) -> Cell:
+        if numerator_shown is None or rest_shown is None:
+            return Cell(
+                value=None,
+                numerator=numerator_shown,
+                denominator=None,
+                suppressed=True,
+            )
+        whole = numerator + rest
+        if whole == 0:
+            return Cell(value=None, numerator=0, denominator=0)
+        share = disclosure.protect_share(numerator, whole, threshold=limit)
+        return Cell(
+            value=None if share is None else round(share * 100, 1),
+            numerator=numerator,
+            denominator=whole,
+            suppressed=share is None,
+        )
+
+    return cell
+
+
+def _median_cell(limit):
+    def cell(base_shown, median) -> Cell:
+        if base_shown is None:
+            return Cell(value=None, denominator=None, suppressed=True)
+        if base_shown == 0:
+            return Cell(value=None, denominator=0)
+        value = disclosure.protect_measure(median, base_shown, threshold=limit)
+        return Cell(value=value, denominator=base_shown, suppressed=value is None)
+
+    return cell
+
+
+def protect(indicator: Indicator, raw: Raw, categories: list[list[str]], limit: int) -> tuple:
+    """(cells, row totals, column totals, total) of ``Cell``, through ``lib.disclosure``."""
+    if indicator.unit == Unit.MEDIAN_DAYS:
+        medians = raw.medians or {}
+        sizes = _normalize({key: base for key, (base, _days) in medians.items() if MARGIN not in key}, categories)
+        days = {key: value for key, (_base, value) in medians.items()}
+        median_grid = _median_grid(days, categories)
+        return _map(_median_cell(limit), _grid(sizes, categories, limit), median_grid)
+    numerators = _normalize(raw.numerator, categories)
+    if not indicator.denominator:
+        return _map(_count_cell, _grid(numerators, categories, limit))
+    denominators = _normalize(raw.denominator or {}, categories)
+    rests = {}
+    for key in set(numerators) | set(denominators):
+        rest = denominators.get(key, 0) - numerators.get(key, 0)
+        if rest < 0:
+            raise ValueError(f"{indicator}: the numerator is larger than the denominator in {key}.")
+        rests[key] = rest
+    return _map(
+        _rate_cell(limit),
+        _grid(numerators, categories, limit),
+        _grid(rests, categories, limit),
+        _raw_grid(numerators, categories),
+        _raw_grid(rests, categories),
+    )
+
+
+def _median_grid(days: dict, categories: list[list[str]]) -> _Grid:
+    if len(categories) == 0:
+        return _Grid((), (), (), days.get(()))
+    if len(categories) == 1:
+        return _Grid((), tuple(days.get((key,)) for key in categories[0]), (), days.get((MARGIN,)))
+    rows, columns = categories
+    return _Grid(
+        tuple(tuple(days.get((row, column)) for column in columns) for row in rows),
+        tuple(days.get((row, MARGIN)) for row in rows),
+        tuple(days.get((MARGIN, column)) for column in columns),
+        days.get((MARGIN, MARGIN)),
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Which version of an indicator
+
+
+def current_indicators(codes=None, *, on: datetime.date | None = None) -> list[Indicator]:
+    """The version of each indicator (``codes``, default all) in force ``on`` a day (default
+    today): the latest valid by then, else the first. One query."""
+    on = on or timezone.localdate()
+    versions = Indicator.objects.order_by("code", "version")
+    if codes is not None:
+        versions = versions.filter(code__in=list(codes))
+    chosen: dict[str, Indicator] = {}
+    for indicator in versions:
+        if indicator.code not in chosen or indicator.valid_from <= on:
+            chosen[indicator.code] = indicator
+    return list(chosen.values())
+
+
+def _chosen(indicators, period: Period) -> list[Indicator]:
+    if indicators is None:
+        return current_indicators(on=period.end)
+    indicators = list(indicators)
+    given = [indicator for indicator in indicators if isinstance(indicator, Indicator)]
+    codes = [indicator for indicator in indicators if not isinstance(indicator, Indicator)]
+    return given + (current_indicators(codes, on=period.end) if codes else [])
+
+
+# ---------------------------------------------------------------------------------------------
+# The selector
+
+
+def indicator_values(
+    *,
+    membership=None,
+    public: bool = False,
+    indicators=None,
+    period: Period,
+    scope: Scope | None = None,
+    dimensions=(),
+    from_snapshot: bool = True,
+    now: datetime.datetime | None = None,
+) -> tuple[IndicatorTable, ...]:
+    """Protected tables of ``indicators`` (codes: the version in force at the period's end; or
+    ``Indicator`` rows: that exact version; None: the whole library) for ``period``, ``scope`` and
+    up to two ``dimensions`` (keys). Indicators that may not be broken down that way are left out.
+
+    ``membership``: a coordinator sees any scope (default the network), organization staff their
+    organization only (the default); ``public=True`` the network only, never by organization.
+    Anyone else: ``Http404``. ``from_snapshot``: read stored snapshots, computing live only what
+    none holds; False: compute everything live.
+    """
+    chosen_dimensions = resolve(dimensions)
+    scope = access.check_public(scope, chosen_dimensions) if public else access.check_scope(membership, scope)
+    keys = tuple(dimension.key for dimension in chosen_dimensions)
+    wanted = [
+        indicator for indicator in _chosen(indicators, period) if all(key in indicator.dimensions for key in keys)
+    ]
+    labelled = [dimension.categories(scope) for dimension in chosen_dimensions]
+    categories = [[key for key, _label in listed] for listed in labelled]
+    stored = _snapshots(wanted, period, scope, keys) if from_snapshot else {}
+    now = now or timezone.now()
+    limit = disclosure.threshold()
+    tables = []
+    for indicator in wanted:
+        snapshot = stored.get(indicator.pk)
+        if snapshot is not None:
+            raw, source, computed_at = Raw.from_json(snapshot.cells), SNAPSHOT, snapshot.computed_at
+        else:
+            raw = compute(indicator, period=period, scope=scope, dimensions=keys, now=now)
+            source, computed_at = LIVE, now
+        cells, rows, columns, total = protect(indicator, raw, categories, limit)
+        tables.append(
+            IndicatorTable(
+                indicator=indicator,
+                period=period,
+                scope=scope,
+                dimensions=keys,
+                rows=tuple(labelled[0]) if labelled else (),
+                columns=tuple(labelled[1]) if len(labelled) > 1 else (),
+                cells=cells,
+                row_totals=rows,
+                column_totals=columns,
+                total=total,
+                threshold=limit,
+                source=source,
+                computed_at=computed_at,
+            )
+        )
+    return tuple(tables)
+
+
+def dimensions_key(keys) -> str:
+    return ",".join(keys)
+
+
+def _snapshots(indicators, period: Period, scope: Scope, keys) -> dict:
+    if not indicators:
+        return {}
+    found = Snapshot.objects.filter(
+        indicator__in=[indicator.pk for indicator in indicators],
+        period_kind=period.kind,
+        period_start=period.start,
+        scope=scope.key,
+        dimensions=dimensions_key(keys),
+    )
+    return {snapshot.indicator_id: snapshot for snapshot in found}
+
+
+# ---------------------------------------------------------------------------------------------
+# Progress against targets
+
+
+@dataclass(frozen=True)
+class Progress:
+    target: Target
+    table: IndicatorTable
+    value: float | int | None  # the protected value reached (None: hidden or nothing to compute)
+    # How far from the baseline to the target (1.0: reached), or from zero without a baseline;
+    # None when the value is hidden or the way is empty.
+    achieved: float | None
+    reached: bool | None  # the target met (in the indicator's direction); None when unknown
+
+    @property
+    def indicator(self) -> Indicator:
+        return self.target.indicator
+
+
+def progress(
+    *,
+    membership=None,
+    period: Period,
+    scope: Scope | None = None,
+    indicators=None,
+    from_snapshot: bool = True,
+    now: datetime.datetime | None = None,
+) -> tuple[Progress, ...]:
+    """The targets set for ``scope`` (the network, or one organization) and ``period``, each with
+    the protected value reached. Same access rule as ``indicator_values``."""
+    scope = access.check_scope(membership, scope)
+    targets = Target.objects.filter(period_kind=period.kind, period_start=period.start).select_related("indicator")
+    if scope.is_network:
+        targets = targets.filter(organization__isnull=True)
+    elif len(scope.organization_ids) == 1:
+        targets = targets.filter(organization_id=next(iter(scope.organization_ids)))
+    else:
+        return ()  # targets are set for the network or one organization
+    if indicators is not None:
+        targets = targets.filter(indicator__code__in=list(indicators))
+    targets = list(targets.order_by("indicator__code"))
+    tables = indicator_values(
+        membership=membership,
+        indicators=[target.indicator for target in targets],
+        period=period,
+        scope=scope,
+        from_snapshot=from_snapshot,
+        now=now,
+    )
+    by_indicator = {table.indicator.pk: table for table in tables}
+    return tuple(_progress(target, by_indicator[target.indicator_id]) for target in targets)
+
+
+def _progress(target: Target, table: IndicatorTable) -> Progress:
+    value = table.total.value
+    if value is None:
+        return Progress(target, table, None, None, None)
+    reached_value, goal = Decimal(str(value)), target.target
+    start = target.baseline if target.baseline is not None else Decimal(0)
+    way = goal - start
+    achieved = None if way == 0 else round(float((reached_value - start) / way), 3)
+    higher = target.indicator.direction == Direction.HIGHER
+    reached = reached_value >= goal if higher else reached_value <= goal
+    return Progress(target, table, value, achieved, reached)
