@@ -27,7 +27,7 @@ from caseway.legal.forms import (
 )
 from caseway.legal.models import CourtClosure, Deadline, Jurisdiction, ProtectionMeasure, ViolationCategory
 from caseway.lib.access import object_scoped, role_required
-from caseway.lib.forms import add_service_errors
+from caseway.lib.forms import NOT_DONE, submit
 from caseway.orgs.permissions import Action
 
 UPCOMING_DAYS = 183  # the longest time-limit shipped is six months
@@ -67,22 +67,8 @@ def alert_seen(request, pk):
 def matter(request, pk):
     found = access.get_matter_for_member(request.membership, pk)
     form = EventForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.event_record(
-                    actor=request.user,
-                    membership=request.membership,
-                    matter=found,
-                    request=request,
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("legal:matter", pk=found.pk)
-        status = 400
+    if submit(request, form, services.event_record, matter=found) is not NOT_DONE:
+        return redirect("legal:matter", pk=found.pk)
     events = found.events.prefetch_related("deadlines__rule").order_by("-occurred_on", "-recorded_at")
     context = {
         "matter": found,
@@ -104,7 +90,7 @@ def matter(request, pk):
         .order_by("occurred_on")
         .first(),
     }
-    return render(request, "legal/matter.html", context, status=status)
+    return render(request, "legal/matter.html", context, status=400 if form.errors else 200)
 
 
 def _act_on_matter(request, form, matter_pk, service, **target):
@@ -136,23 +122,14 @@ def case_matters(request, case_pk):
     """The legal matters of a case, and opening a new one (with the client's consent)."""
     case = client_access.get_case_for_member(request.membership, case_pk)
     form = MatterForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                opened = services.matter_open(
-                    actor=request.user, membership=request.membership, case=case, request=request, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("legal:matter", pk=opened.pk)
-        status = 400
+    opened = submit(request, form, services.matter_open, case=case)
+    if opened is not NOT_DONE:
+        return redirect("legal:matter", pk=opened.pk)
     return render(
         request,
         "legal/case_matters.html",
         {"case": case, "matters": access.matters_of_case(request.membership, case), "form": form},
-        status=status,
+        status=400 if form.errors else 200,
     )
 
 
@@ -191,22 +168,8 @@ def matter_parties(request, pk):
     """The matter's parties and witnesses by pseudonym, their protection, and adding one."""
     found = access.get_matter_for_member(request.membership, pk)
     form = PartyForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                parties.party_add(
-                    actor=request.user,
-                    membership=request.membership,
-                    matter=found,
-                    request=request,
-                    **form.cleaned_data,
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("legal:parties", pk=found.pk)
-        status = 400
+    if submit(request, form, parties.party_add, matter=found) is not NOT_DONE:
+        return redirect("legal:parties", pk=found.pk)
     context = {
         "matter": found,
         "parties": access.parties_of(request.membership, found),
@@ -214,7 +177,7 @@ def matter_parties(request, pk):
         "measure_choices": ProtectionMeasure.choices,
         "form": form,
     }
-    return render(request, "legal/parties.html", context, status=status)
+    return render(request, "legal/parties.html", context, status=400 if form.errors else 200)
 
 
 @object_scoped(Action.WORK_LEGAL_MATTERS)
@@ -251,20 +214,9 @@ def jurisdiction(request, code):
     a closure added or removed moves the open deadlines it touches."""
     forum = get_object_or_404(Jurisdiction, code=code)
     form = ClosureForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.closure_add(
-                actor=request.user,
-                membership=request.membership,
-                jurisdiction=forum,
-                request=request,
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, _("Closure saved. Open deadlines of this forum were computed again."))
-            return redirect("legal:jurisdiction", code=forum.code)
+    if submit(request, form, services.closure_add, jurisdiction=forum) is not NOT_DONE:
+        messages.success(request, _("Closure saved. Open deadlines of this forum were computed again."))
+        return redirect("legal:jurisdiction", code=forum.code)
     today = timezone.localdate()
     context = {
         "forum": forum,

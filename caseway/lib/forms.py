@@ -16,3 +16,22 @@ def add_service_errors(form, error: ValidationError, *, field_name=None) -> None
     for key, messages in error.error_dict.items():
         name = field_name(key) if field_name else key
         form.add_error(name if name in form.fields else None, messages)
+
+
+# What ``submit`` returns when the form or the service said no (a service may return None).
+NOT_DONE = object()
+
+
+def submit(request, form, service, **target):
+    """A posted ``form`` handed to ``service`` as the request's user and membership: the service's
+    result, or ``NOT_DONE`` with the form's or the service's errors on the form (any request that
+    is not a POST is ``NOT_DONE`` too)."""
+    if request.method != "POST" or not form.is_valid():
+        return NOT_DONE
+    try:
+        return service(
+            actor=request.user, membership=request.membership, request=request, **target, **form.cleaned_data
+        )
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return NOT_DONE
