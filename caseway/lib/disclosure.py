@@ -37,6 +37,7 @@ audit of every bound a determined attacker could reach by linear programming acr
 (see tau-Argus for that); filters that slice the same data twice can still be differenced.
 """
 
+import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -73,6 +74,9 @@ def shown(value):
 # The algorithm, on a flat list of entries and the lines (lists of entry indices) that add up
 
 
+_FREE = -1  # the vertex of entries that belong to one line only
+
+
 @dataclass(frozen=True)
 class _Line:
     parts: tuple[int, ...]  # entries that add up to ...
@@ -97,7 +101,15 @@ def _complement(values, line: _Line, hidden: set[int], fixed: frozenset[int], ne
     return None  # every entry hidden or fixed: nothing left to hide (only with fixed entries)
 
 
-def _suppress(values: Sequence[int], lines: Sequence[_Line], limit: int, *, fixed=frozenset(), forced=()) -> set[int]:
+def _suppress(
+    values: Sequence[int],
+    lines: Sequence[_Line],
+    limit: int,
+    *,
+    ends: Sequence[tuple[int, int]],
+    fixed=frozenset(),
+    forced=(),
+) -> set[int]:
     if any(value < 0 for value in values):
         raise ValueError("Counts cannot be negative.")
     hidden = {i for i, value in enumerate(values) if is_small(value, limit)} | set(forced)
@@ -122,7 +134,117 @@ def _suppress(values: Sequence[int], lines: Sequence[_Line], limit: int, *, fixe
             if choice is not None:
                 hidden.add(choice)
                 changed = True
+    _widen(values, ends, hidden, fixed)
     return hidden
+
+
+# ---------------------------------------------------------------------------------------------
+# The audit (rule 6): the hidden entries as a network
+#
+# Every entry adds up in at most two lines, once with a plus and once with a minus once the lines
+# are signed (a cell is a part of its row and of its column; a row total is the total of its row
+# and a part of the grand total's line...). So each entry is an arc between two vertices, the
+# lines (``ends``: tail, head), and the lines say that what flows into a vertex flows out of it
+# (a vertex ``_FREE`` stands for "no line": one-way tables). What a reader knows of the hidden
+# entries is then a flow problem: the published entries fix how much hidden flow crosses each
+# vertex, and counts are never negative. A hidden entry can take another value exactly when some
+# cycle of hidden entries through it can carry a little more or a little less: more along the
+# entry and, around the cycle, more on entries in the same direction and less on entries in the
+# other, where "less" is possible only on an entry above zero. That is a directed cycle in the
+# "residual" graph: arc tail → head for every hidden entry (it may grow), head → tail for a hidden
+# entry above zero (it may shrink). An entry with no such cycle either way is pinned: the
+# published figures give it back (a "bridge" of the hidden entries, or an entry held by zeros).
+
+
+def _residual(values, ends, hidden):
+    arcs = {}
+    for i in sorted(hidden):
+        tail, head = ends[i]
+        arcs.setdefault(tail, []).append((head, i))
+        if values[i] > 0:
+            arcs.setdefault(head, []).append((tail, i))
+    return arcs
+
+
+def _reaches(arcs, start, goal, without: int) -> bool:
+    """A directed path from ``start`` to ``goal`` not using entry ``without``."""
+    seen, stack = {start}, [start]
+    while stack:
+        vertex = stack.pop()
+        if vertex == goal:
+            return True
+        for nxt, entry in arcs.get(vertex, ()):
+            if entry != without and nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return False
+
+
+def _movable(values, ends, arcs, i) -> bool:
+    tail, head = ends[i]
+    if _reaches(arcs, head, tail, i):  # it can grow
+        return True
+    return values[i] > 0 and _reaches(arcs, tail, head, i)  # it can shrink
+
+
+def _cheapest_cycle(values, ends, hidden, fixed, i) -> list[int] | None:
+    """The entries to hide so that entry ``i`` lies on a cycle that lets it move: the cheapest
+    path (Dijkstra; hidden entries cost nothing, another entry its value plus one) closing a
+    cycle with ``i`` in either direction (shrinking only when it is above zero). None: there is
+    none (every entry that could help is fixed)."""
+    arcs = {}
+    for j, (tail, head) in enumerate(ends):
+        if j == i or (j in fixed and j not in hidden):
+            continue
+        cost = 0 if j in hidden else values[j] + 1
+        arcs.setdefault(tail, []).append((cost, head, j))
+        if values[j] > 0:
+            arcs.setdefault(head, []).append((cost, tail, j))
+    tail, head = ends[i]
+    best = None
+    for start, goal in ((head, tail), (tail, head)) if values[i] > 0 else ((head, tail),):
+        found = _dijkstra(arcs, start, goal)
+        if found is not None and (best is None or found[0] < best[0]):
+            best = found
+    return None if best is None else [j for j in best[1] if j not in hidden]
+
+
+def _dijkstra(arcs, start, goal):
+    queue = [(0, start, ())]
+    done = set()
+    while queue:
+        cost, vertex, path = heapq.heappop(queue)
+        if vertex == goal:
+            return cost, path
+        if vertex in done:
+            continue
+        done.add(vertex)
+        for step, nxt, entry in arcs.get(vertex, ()):
+            if nxt not in done:
+                heapq.heappush(queue, (cost + step, nxt, (*path, entry)))
+    return None
+
+
+def _widen(values, ends, hidden: set[int], fixed) -> None:
+    """Rule 6: hide more until no hidden entry is pinned, except those nothing can free (their
+    cycles need a fixed entry). Hiding only adds arcs, so a freed entry stays free and each
+    entry is settled once; entries are looked at in order, so the result is deterministic."""
+    settled: set[int] = set()
+    arcs = _residual(values, ends, hidden)
+    while True:
+        pinned = next(
+            (i for i in sorted(hidden) if i not in settled and not _movable(values, ends, arcs, i)),
+            None,
+        )
+        if pinned is None:
+            return
+        more = _cheapest_cycle(values, ends, hidden, fixed, pinned)
+        if more is None:
+            settled.add(pinned)  # nothing can protect it (a total published elsewhere gives it)
+            continue
+        hidden.update(more)
+        arcs = _residual(values, ends, hidden)
+        settled.add(pinned)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -162,7 +284,9 @@ def protect_counts(
     total = len(values) - 1
     fixed = frozenset({total}) if total_published else frozenset()
     forced = (total,) if total_hidden else ()
-    hidden = _suppress(values, [_Line(tuple(range(total)), total)], limit, fixed=fixed, forced=forced)
+    # One line (vertex 0): the cells flow out of it, the total flows in; vertex 1 is no line.
+    ends = [(0, _FREE)] * total + [(_FREE, 0)]
+    hidden = _suppress(values, [_Line(tuple(range(total)), total)], limit, ends=ends, fixed=fixed, forced=forced)
     return ProtectedCounts(
         values=tuple(None if i in hidden else values[i] for i in range(total)),
         total=None if total in hidden else values[total],
@@ -221,8 +345,17 @@ def protect_table(
     lines = [_Line(tuple(cell(r, c) for c in range(width)), row_total[r]) for r in range(height)]
     lines += [_Line(tuple(cell(r, c) for r in range(height)), column_total[c]) for c in range(width)]
     lines += [_Line(tuple(row_total), grand), _Line(tuple(column_total), grand)]
+    # The network (see rule 6): vertices 0..height-1 the rows, then the columns, then the line of
+    # the row totals and that of the column totals. Flow: grand total → row totals → cells →
+    # column totals → grand total.
+    row_vertex, column_vertex = list(range(height)), [height + c for c in range(width)]
+    row_margin, column_margin = height + width, height + width + 1
+    ends = [(row_vertex[r], column_vertex[c]) for r in range(height) for c in range(width)]
+    ends += [(row_margin, row_vertex[r]) for r in range(height)]
+    ends += [(column_vertex[c], column_margin) for c in range(width)]
+    ends.append((column_margin, row_margin))
     fixed = frozenset({grand}) if total_published else frozenset()
-    hidden = _suppress(values, lines, limit, fixed=fixed)
+    hidden = _suppress(values, lines, limit, ends=ends, fixed=fixed)
 
     def out(i):
         return None if i in hidden else values[i]
