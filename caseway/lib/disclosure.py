@@ -3,7 +3,8 @@
 DESIGN.md, principle 5: no aggregate leaves without disclosure control. Every statistic that
 leaves Caseway (pages, CSV, API) goes through this module first. Floor 0: no models, no
 Caseway imports; the threshold comes from settings (``SMALL_CELL_THRESHOLD``, from the
-``CASEWAY_SMALL_CELL_THRESHOLD`` environment variable, default 5, refused at start-up outside 2–100).
+``CASEWAY_SMALL_CELL_THRESHOLD`` environment variable, default 5, refused at start-up outside
+3–100; an explicit ``threshold=`` below 3 is refused too).
 
 The rules
 ---------
@@ -11,8 +12,8 @@ The rules
    reader who knows one of them could learn something about her.
 2. **True zeros are shown.** A 0 reveals nothing about anyone (nobody is in that cell) and,
    like most statistical agencies, we show it: hiding zeros would hide most of a small
-   network's tables for no protection. A zero may still be hidden as a complement (rule 3)
-   when nothing else can protect a hidden cell.
+   network's tables for no protection. A zero may still be hidden as a complement (rules 3 and
+   6) when nothing else can protect a hidden cell.
 3. **Secondary (complementary) suppression.** A table publishes its totals, so a lone hidden
    cell in a row or a column could be worked out by subtraction from the total. Every *line*
    (a row with its row total, a column with its column total, the margins with the grand
@@ -25,26 +26,58 @@ The rules
    are hidden by rule 1.
 4. **Published totals.** A total that another table publishes anyway (the number of referrals
    appears in every table of one period) gains nothing from being hidden as a complement:
-   ``total_published=True`` keeps the algorithm from choosing it. A total that another table
-   hides must be hidden here as well (``total_hidden=True``), or it would reveal that cell.
+   ``total_published=True`` keeps the algorithm from choosing it (a small total is still hidden
+   by rule 1). A total that another table hides must be hidden here as well
+   (``total_hidden=True``), or it would reveal that cell.
 5. **Rates and medians.** A share is hidden when its base is below the threshold, or when its
    part or the rest of its base is a small count (a published share and base give both back).
    A median or percentile is hidden when it rests on fewer than threshold values.
+6. **Audit: nothing hidden can be worked out exactly.** Two hidden per line is not enough: the
+   lines together can still give a hidden entry back (a hidden cell that is a "bridge" of the
+   hidden entries, on no cycle of them, is fixed by the equations), and counts are never
+   negative, so hidden zeros can pin the cells around them. After rule 3 every hidden entry is
+   checked exactly, as a flow network (see ``_residual``): it must be able to take at least one
+   other value consistent with everything published in this table (its published cells, row,
+   column and grand totals, non-negative counts). One that cannot gets the cheapest set of
+   further entries hidden (shortest path: fewest people hidden, cells before totals in
+   practice) that puts it on a cycle where it can move. The real-valued bounds are the standard
+   "interval" audit; the equations are those of a transportation problem, so an interval wider
+   than a point holds at least two whole numbers. The only entries left pinned are those a total
+   published elsewhere gives back whatever else is hidden (a one-row table's row total is its
+   grand total). Deterministic: the same table gives the same result.
+7. **Rounding (optional, off unless asked).** ``round_to=5`` (or ``True`` for
+   ``ROUNDING_BASE``) rounds every *published* count to the nearest multiple, halves up, after
+   suppression; each total is rounded on its own, so rounded cells need not add up to rounded
+   totals. A rounded figure can be below the threshold (6 shows as 5 with a threshold of 6):
+   it stands for a range, not a count.
+8. **Public outputs never name an organization** (GBVIMS information-sharing rule: data shared
+   beyond the agencies that collected it is aggregated so that neither a survivor nor the
+   reporting organization can be identified). ``without_organizations`` adds up a table's
+   organization dimensions before suppression (a table by organization alone becomes its
+   total), and ``refuse_organization_names`` is the last check on the labels of a public page
+   or export.
 
 One marker for every hidden value, primary or complementary: different markers would tell a
-reader which hidden cells are small. This is the classic "at least two per line" rule, not an
-audit of every bound a determined attacker could reach by linear programming across tables
-(see tau-Argus for that); filters that slice the same data twice can still be differenced.
+reader which hidden cells are small.
+
+What is *not* guaranteed: the audit covers one table with its own margins (and the totals the
+caller says are published or hidden elsewhere); it does not stop a reader from narrowing a
+hidden cell to a small range (no protection interval is required, only that the value is not
+exact), and it does not look across tables: filters that slice the same data twice, or two
+tables sharing cells without sharing the same suppression, can still be differenced.
 """
 
 import heapq
-from collections.abc import Sequence
+import re
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.utils.translation import gettext, pgettext_lazy
 
 MARKER = pgettext_lazy("a statistic hidden to protect people", "hidden")
+MINIMUM_THRESHOLD = 3  # never configurable below: a 1 or a 2 is too easy to recognise
+ROUNDING_BASE = 5  # rule 7, when rounding is asked for without a base
 
 
 def threshold() -> int:
@@ -52,13 +85,19 @@ def threshold() -> int:
     return settings.SMALL_CELL_THRESHOLD
 
 
-def legend(limit: int | None = None) -> str:
-    """The words that explain the marker, under every table that may hold one."""
+def legend(limit: int | None = None, rounded_to: int | None = None) -> str:
+    """The words that explain the marker, under every table that may hold one (and the rounding,
+    when the table was rounded)."""
     limit = threshold() if limit is None else limit
-    return gettext(
+    words = gettext(
         "“%(marker)s”: fewer than %(threshold)d, or a figure from which such a number could be worked out. "
         "Hidden to protect people. Rates and times are hidden when they rest on too few referrals."
     ) % {"marker": MARKER, "threshold": limit}
+    if rounded_to:
+        words += " " + gettext(
+            "Counts are rounded to the nearest %(base)d, totals on their own, so they may not add up."
+        ) % {"base": rounded_to}
+    return words
 
 
 def is_small(count: int, limit: int) -> bool:
@@ -258,6 +297,7 @@ class ProtectedCounts:
     values: tuple[int | None, ...]
     total: int | None
     threshold: int
+    rounded_to: int | None = None
 
     @property
     def any_hidden(self) -> bool:
@@ -275,11 +315,13 @@ def protect_counts(
     threshold: int | None = None,
     total_published: bool = False,
     total_hidden: bool = False,
+    round_to: int | bool | None = None,
 ) -> ProtectedCounts:
-    """``counts`` and their sum, with rules 1–4 applied (one line: the cells and the total)."""
+    """``counts`` and their sum, with rules 1–4, 6 and 7 applied (one line: the cells and the total)."""
     if total_published and total_hidden:
         raise ValueError("A total cannot be both published elsewhere and hidden elsewhere.")
     limit = _limit(threshold)
+    base = _base(round_to)
     values = [int(count) for count in counts] + [sum(int(count) for count in counts)]
     total = len(values) - 1
     fixed = frozenset({total}) if total_published else frozenset()
@@ -288,9 +330,10 @@ def protect_counts(
     ends = [(0, _FREE)] * total + [(_FREE, 0)]
     hidden = _suppress(values, [_Line(tuple(range(total)), total)], limit, ends=ends, fixed=fixed, forced=forced)
     return ProtectedCounts(
-        values=tuple(None if i in hidden else values[i] for i in range(total)),
-        total=None if total in hidden else values[total],
+        values=tuple(None if i in hidden else _rounded(values[i], base) for i in range(total)),
+        total=None if total in hidden else _rounded(values[total], base),
         threshold=limit,
+        rounded_to=base,
     )
 
 
@@ -303,6 +346,7 @@ class ProtectedTable:
     column_totals: tuple[int | None, ...]
     total: int | None
     threshold: int
+    rounded_to: int | None = None
 
     @property
     def any_hidden(self) -> bool:
@@ -319,13 +363,15 @@ def protect_table(
     *,
     threshold: int | None = None,
     total_published: bool = False,
+    round_to: int | bool | None = None,
 ) -> ProtectedTable:
-    """A rows × columns table of counts with its margins, with rules 1–4 applied.
+    """A rows × columns table of counts with its margins, with rules 1–4, 6 and 7 applied.
 
     Lines: each row with its row total, each column with its column total, the row totals with
     the grand total and the column totals with the grand total.
     """
     limit = _limit(threshold)
+    base = _base(round_to)
     matrix = [[int(count) for count in row] for row in rows]
     height = len(matrix)
     width = len(matrix[0]) if matrix else 0
@@ -358,7 +404,7 @@ def protect_table(
     hidden = _suppress(values, lines, limit, ends=ends, fixed=fixed)
 
     def out(i):
-        return None if i in hidden else values[i]
+        return None if i in hidden else _rounded(values[i], base)
 
     return ProtectedTable(
         cells=tuple(tuple(out(cell(r, c)) for c in range(width)) for r in range(height)),
@@ -366,6 +412,7 @@ def protect_table(
         column_totals=tuple(out(i) for i in column_total),
         total=out(grand),
         threshold=limit,
+        rounded_to=base,
     )
 
 
@@ -373,9 +420,10 @@ def protect_table(
 # Single figures
 
 
-def protect_count(count: int, *, threshold: int | None = None) -> int | None:
-    """A count shown on its own (no total to subtract from): rule 1 only."""
-    return None if is_small(int(count), _limit(threshold)) else int(count)
+def protect_count(count: int, *, threshold: int | None = None, round_to: int | bool | None = None) -> int | None:
+    """A count shown on its own (no total to subtract from): rule 1 only (and rule 7 when asked)."""
+    base = _base(round_to)
+    return None if is_small(int(count), _limit(threshold)) else _rounded(int(count), base)
 
 
 def protect_share(part: int, whole: int, *, threshold: int | None = None) -> float | None:
@@ -399,6 +447,87 @@ def protect_measure(value, base: int, *, threshold: int | None = None):
 
 def _limit(value: int | None) -> int:
     limit = threshold() if value is None else int(value)
-    if limit < 2:
-        raise ValueError("The small-cell threshold must be at least 2.")
+    if limit < MINIMUM_THRESHOLD:
+        raise ValueError(f"The small-cell threshold must be at least {MINIMUM_THRESHOLD}.")
     return limit
+
+
+# ---------------------------------------------------------------------------------------------
+# Rounding (rule 7)
+
+
+def round_count(count: int, base: int = ROUNDING_BASE) -> int:
+    """``count`` to the nearest multiple of ``base``, halves up (7 → 5, 8 → 10 in fives)."""
+    if base < 1:
+        raise ValueError("A rounding base must be at least 1.")
+    return (2 * int(count) + base) // (2 * base) * base
+
+
+def _base(round_to: int | bool | None) -> int | None:
+    if round_to is None or round_to is False:
+        return None
+    if round_to is True:
+        return ROUNDING_BASE
+    base = int(round_to)
+    if base < 1:
+        raise ValueError("A rounding base must be at least 1.")
+    return base
+
+
+def _rounded(value: int, base: int | None) -> int:
+    return value if base is None else round_count(value, base)
+
+
+# ---------------------------------------------------------------------------------------------
+# Public outputs (rule 8)
+
+# The dimensions that name an organization: public tables add them up before suppression.
+ORGANIZATION_DIMENSIONS = frozenset(
+    {"organization", "from_organization", "to_organization", "sending_organization", "receiving_organization"}
+)
+
+
+@dataclass(frozen=True)
+class PublicCounts:
+    """Counts keyed by the remaining dimensions' values, organization dimensions added up."""
+
+    dimensions: tuple[str, ...]
+    counts: dict[tuple, int]
+
+
+def without_organizations(
+    dimensions: Sequence[str],
+    counts: Mapping[tuple, int] | Iterable[tuple[tuple, int]],
+    *,
+    identifying: Collection[str] = ORGANIZATION_DIMENSIONS,
+) -> PublicCounts:
+    """``counts`` (keys: one value per dimension) with every organization dimension removed.
+
+    Entries that differ only by organization are merged (added up); a table whose only dimension
+    is the organization keeps its total under the key ``()`` and loses its rows. Keys keep the
+    order in which they first appear. Apply it *before* ``protect_*``: suppression must see the
+    merged counts, or a merged cell could add up hidden ones.
+    """
+    dimensions = tuple(dimensions)
+    kept = [i for i, name in enumerate(dimensions) if name not in identifying]
+    merged: dict[tuple, int] = {}
+    for key, count in counts.items() if isinstance(counts, Mapping) else counts:
+        if len(key) != len(dimensions):
+            raise ValueError("Every key needs one value per dimension.")
+        public_key = tuple(key[i] for i in kept)
+        merged[public_key] = merged.get(public_key, 0) + int(count)
+    return PublicCounts(dimensions=tuple(dimensions[i] for i in kept), counts=merged)
+
+
+def refuse_organization_names(texts: Iterable[str], identifiers: Iterable[str]) -> None:
+    """Raise ``ValueError`` if any of ``texts`` (the labels, headings and notes of a public page or
+    export) holds one of ``identifiers`` (organizations' names, acronyms, codes, ids), as a whole
+    word, ignoring case. The last check before a public output leaves; the error does not repeat
+    the name."""
+    words = sorted({identifier.strip().casefold() for identifier in identifiers if identifier and identifier.strip()})
+    if not words:
+        return
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(word)}(?!\w)" for word in words))
+    for text in texts:
+        if text and pattern.search(str(text).casefold()):
+            raise ValueError("A public output names an organization.")

@@ -50,8 +50,16 @@ def test_it_shows_a_true_zero():
     assert protect_counts([0, 20, 30], threshold=5).values == (0, 20, 30)
 
 
-def test_a_threshold_of_two_hides_only_ones():
-    assert protect_counts([1, 2, 9, 1], threshold=2).values == (None, 2, 9, None)
+def test_a_threshold_of_three_hides_ones_and_twos():
+    assert protect_counts([1, 3, 9, 2], threshold=3).values == (None, 3, 9, None)
+
+
+@pytest.mark.parametrize("limit", [0, 1, 2])
+def test_it_refuses_a_threshold_below_three(limit):
+    with pytest.raises(ValueError):
+        protect_count(5, threshold=limit)
+    with pytest.raises(ValueError):
+        protect_table([[5]], threshold=limit)
 
 
 def test_it_hides_a_small_total_and_its_cells():
@@ -185,7 +193,7 @@ def test_an_empty_table_is_all_zero():
     assert result.total == 0
 
 
-def test_it_refuses_ragged_rows_negative_counts_and_a_threshold_below_two():
+def test_it_refuses_ragged_rows_negative_counts_and_a_threshold_below_three():
     with pytest.raises(ValueError):
         protect_table([[1, 2], [3]], threshold=5)
     with pytest.raises(ValueError):
@@ -196,7 +204,7 @@ def test_it_refuses_ragged_rows_negative_counts_and_a_threshold_below_two():
 
 @settings(max_examples=200, deadline=None)
 @given(
-    st.integers(min_value=2, max_value=12).flatmap(
+    st.integers(min_value=3, max_value=12).flatmap(
         lambda limit: st.tuples(
             st.just(limit),
             st.integers(min_value=1, max_value=5).flatmap(
@@ -229,7 +237,7 @@ def _only_the_fixed_line_is_short(result) -> bool:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.integers(min_value=2, max_value=12), st.lists(st.integers(min_value=0, max_value=40), max_size=8))
+@given(st.integers(min_value=3, max_value=12), st.lists(st.integers(min_value=0, max_value=40), max_size=8))
 def test_no_hidden_count_of_a_list_comes_back_by_subtraction(limit, counts):
     result = protect_counts(counts, threshold=limit)
 
