@@ -168,48 +168,35 @@ def _task_title(review, title) -> str:
 
 
 def _task_on(case, *, actor, membership, review, title, assignee_id, due_on, request):
-    """The item's task on ``case``. On the actor's own organization's case through casework's own
-    ``task_add`` (which reaches the case through the actor's membership); on another
-    organization's case, which the actor cannot reach, written here with the same checks and
-    audited in that organization's log."""
-    title = _task_title(review, title)
-    if case.organization_id == membership.organization_id and membership.allows(Action.VIEW_PERSONAL_DATA):
-        return plan_services.task_add(
-            actor=actor,
-            membership=membership,
-            case=case,
-            title=title,
-            assignee=assignee_id,
-            due_on=due_on,
-            request=request,
-        )
-    _check_member(case.organization_id, assignee_id, "assignee", roles=plan_services.ASSIGNABLE_ROLES)
-    task = Task.objects.create(
+    """The item's task on the actor's own organization's ``case``, through casework's ``task_add``."""
+    return plan_services.task_add(
+        actor=actor,
+        membership=membership,
         case=case,
-        data_key_id=case.client.data_key_id,
-        title=title,
-        assignee_id=assignee_id,
+        title=_task_title(review, title),
+        assignee=assignee_id,
         due_on=due_on,
-        created_by=actor,
-        created_at=timezone.now(),
+        request=request,
     )
-    _audit(
-        actor,
-        "casework.task_added",
-        task,
-        ["title", "assignee", "due_on"],
-        membership,
-        request,
-        organization=case.organization_id,
-    )
-    return task
+
+
+def _own_open_case(membership, organization_id, client_id):
+    """The actor's organization's open case of the client, when the item is for that organization.
+    Another organization's cases are never looked at: whether it has one is not the actor's to
+    learn (that organization takes the item to its case itself, ``action_item_take``)."""
+    if organization_id != membership.organization_id:
+        return None
+    if not membership.allows(Action.VIEW_PERSONAL_DATA):
+        return None
+    return _open_case(organization_id, client_id)
 
 
 def action_item_add(
     *, actor, membership, review, organization, title, assignee=None, due_on=None, request=None
 ) -> ReviewActionItem:
-    """An action for an organization taking part in the review; a task on its open case of the
-    client if it has one."""
+    """An action for an organization taking part in the review. For the actor's own organization
+    with an open case of the client, a task on that case; any other is followed on the review
+    until its organization takes it to its own case (``action_item_take``) or marks it done."""
     _require(membership)
     title = _text(title, "title", TITLE_MAX_LENGTH, required=True)
     with transaction.atomic():
@@ -219,7 +206,7 @@ def action_item_add(
             raise ValidationError({"organization": _("Choose an organization taking part in the review.")})
         assignee_id = _check_member(organization_id, assignee, "assignee")
         matter = review.matter
-        case = _open_case(organization_id, matter.client_id)
+        case = _own_open_case(membership, organization_id, matter.client_id)
         task = None
         if case is not None:
             task = _task_on(
@@ -247,17 +234,47 @@ def action_item_add(
     return item
 
 
+def _check_own_item(membership, item):
+    if item.organization_id != membership.organization_id:
+        raise ValidationError(_("This action is followed by the organization it is for."))
+
+
+def action_item_take(*, actor, membership, item, request=None) -> ReviewActionItem:
+    """The organization an action is for (a party of the matter, so it reaches the review) makes it
+    a task on its own open case of the client. Other parties then see that it is followed as a task."""
+    _require(membership)
+    with transaction.atomic():
+        item = reviews_access.get_action_item_for_update(membership, item.pk)
+        _check_own_item(membership, item)
+        if item.task_id is not None or item.done_at is not None:
+            raise ValidationError(_("This action is already followed as a task or done."))
+        case = _own_open_case(membership, item.organization_id, item.review.matter.client_id)
+        if case is None:
+            raise ValidationError(_("Your organization has no open case of this client: follow the action here."))
+        item.task = _task_on(
+            case,
+            actor=actor,
+            membership=membership,
+            review=item.review,
+            title=item.title,
+            assignee_id=item.assignee_id,
+            due_on=item.due_on,
+            request=request,
+        )
+        item.save(update_fields=["task"])
+        _audit(actor, "legal.review_action_taken", item, ["task"], membership, request)
+    return item
+
+
 def action_item_done(*, actor, membership, item, request=None) -> ReviewActionItem:
-    """Mark an action done: on the review if it is followed there; if it is a task of the actor's
-    organization, the task is marked done (casework's ``task_done``); another organization's task
-    is marked done by that organization, in its casework."""
+    """Mark an action done: on the review if it is followed there (any party of the matter may: the
+    organization it is for may not be one); a task only by its own organization, in its casework."""
     _require(membership)
     with transaction.atomic():
         item = reviews_access.get_action_item_for_update(membership, item.pk)
         if item.task_id is not None:
+            _check_own_item(membership, item)
             task = Task.objects.select_related("case").get(pk=item.task_id)
-            if task.case.organization_id != membership.organization_id:
-                raise ValidationError(_("This action is followed by the organization it is for, which marks it done."))
             plan_services.task_done(actor=actor, membership=membership, case=task.case, task=task, request=request)
             return item
         if item.done_at is not None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("reviews/<uuid:pk>/participants/", views.review_participant_add, name="review_participant_add"),
     path("reviews/<uuid:pk>/actions/", views.action_item_add, name="action_item_add"),
     path("review-actions/<uuid:pk>/done/", views.action_item_done, name="action_item_done"),
+    path("review-actions/<uuid:pk>/take/", views.action_item_take, name="action_item_take"),
     path("matters/<uuid:pk>/requests/", views.request_list, name="requests"),
     path("matters/<uuid:pk>/requests/new/", views.request_add, name="request_add"),
     path("requests/", views.requests_incoming, name="requests_incoming"),

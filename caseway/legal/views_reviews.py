@@ -159,16 +159,26 @@ def action_item_add(request, pk):
     return _act_on_review(request, form, found.pk, reviews.action_item_add, review=found)
 
 
-@require_POST
-@object_scoped(Action.WORK_LEGAL_MATTERS)
-def action_item_done(request, pk):
+def _act_on_item(request, pk, service):
     item = reviews_access.get_action_item_for_member(request.membership, pk)
     try:
-        reviews.action_item_done(actor=request.user, membership=request.membership, item=item, request=request)
+        service(actor=request.user, membership=request.membership, item=item, request=request)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     return redirect(reverse("legal:review", args=[item.review_id]) + "#items-heading")
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def action_item_done(request, pk):
+    return _act_on_item(request, pk, reviews.action_item_done)
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def action_item_take(request, pk):
+    return _act_on_item(request, pk, reviews.action_item_take)
 
 
 # ---------------------------------------------------------------------------------------------

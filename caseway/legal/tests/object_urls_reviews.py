@@ -79,6 +79,9 @@ OBJECT_URLS = {
     "legal:action_item_done": lambda personas: _object_case(
         personas.legal_officer_a, personas.legal_officer_b, {"pk": an_action_item(personas).pk}, method="post"
     ),
+    "legal:action_item_take": lambda personas: _object_case(
+        personas.legal_officer_a, personas.legal_officer_b, {"pk": an_action_item(personas).pk}, method="post"
+    ),
     "legal:requests": _on_matter("requests"),
     "legal:request_add": _on_matter("request_add"),
     # Asked of a third organization: org B is neither a party nor the one asked.

@@ -43,6 +43,18 @@ def _add(personas, review, organization, **values):
     )
 
 
+def _co_counsel_b(personas, review):
+    from caseway.legal import services
+
+    services.co_counsel_add(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        matter=review.matter,
+        organization=personas.org_b,
+        role="co_counsel",
+    )
+
+
 def _finished(item):
     return next(row for row in reviews.action_items_of(item.review) if row.pk == item.pk)
 
@@ -66,27 +78,40 @@ def test_it_makes_a_task_on_the_own_open_case_through_casework(personas):
     ]
 
 
-def test_it_makes_a_task_on_another_organizations_open_case_unassigned_when_nobody_is_named(personas):
+def test_it_never_looks_at_another_organizations_cases_which_takes_the_item_itself(personas):
     review = _review_with(personas, personas.org_b)
+    _co_counsel_b(personas, review)
     case_b = Case.objects.create(organization=personas.org_b, client=review.matter.client, origin=Case.Origin.LINK)
     item = _add(personas, review, personas.org_b, due_on=D(2025, 7, 15))
-    assert (item.task.case, item.task.assignee, item.task.due_on) == (case_b, None, D(2025, 7, 15))
-    # Audited in the log of the organization whose case it is.
-    event = AuditEvent.objects.get(action="casework.task_added", target_id=str(item.task.pk))
-    assert event.organization_id == personas.org_b.pk
-    # Org B sees it among its case's tasks.
-    assert Task.objects.filter(case__organization=personas.org_b).get() == item.task
+    assert item.task is None, "org A must not learn whether org B has a case of the client"
+    assert not Task.objects.exists()
+    with pytest.raises(ValidationError):
+        reviews.action_item_take(actor=personas.legal_officer_a, membership=member(personas.legal_officer_a), item=item)
+    taken = reviews.action_item_take(
+        actor=personas.legal_officer_b, membership=member(personas.legal_officer_b), item=item
+    )
+    assert (taken.task.case, taken.task.assignee, taken.task.due_on) == (case_b, None, D(2025, 7, 15))
+    event = AuditEvent.objects.get(action="casework.task_added", target_id=str(taken.task.pk))
+    assert event.organization_id == personas.org_b.pk and event.actor_id == personas.legal_officer_b.pk
+    with pytest.raises(ValidationError):
+        reviews.action_item_take(actor=personas.legal_officer_b, membership=member(personas.legal_officer_b), item=item)
+
+
+def test_taking_an_item_without_an_open_case_says_so(personas):
+    review = _review_with(personas, personas.org_b)
+    _co_counsel_b(personas, review)
+    item = _add(personas, review, personas.org_b)
+    with pytest.raises(ValidationError) as error:
+        reviews.action_item_take(actor=personas.legal_officer_b, membership=member(personas.legal_officer_b), item=item)
+    assert "no open case" in error.value.messages[0]
 
 
 def test_it_refuses_to_give_a_task_to_someone_who_does_not_work_on_cases(personas):
-    review = _review_with(personas, personas.org_b)
-    Case.objects.create(organization=personas.org_b, client=review.matter.client, origin=Case.Origin.LINK)
+    review = a_review(personas)
     with pytest.raises(ValidationError) as error:
-        _add(personas, review, personas.org_b, assignee=personas.admin_b)
+        _add(personas, review, personas.org_a, assignee=personas.admin_a)
     assert "assignee" in error.value.message_dict
-    with pytest.raises(ValidationError):
-        _add(personas, review, personas.org_b, assignee=personas.caseworker_a)
-    assert not Task.objects.filter(case__organization=personas.org_b).exists()
+    assert not Task.objects.exists()
 
 
 def test_it_follows_the_item_on_the_review_without_an_open_case(personas):
@@ -136,11 +161,15 @@ def test_marking_done_a_task_of_the_own_organization_marks_the_task(personas):
 
 def test_another_organizations_task_is_marked_done_by_that_organization_only(personas):
     review = _review_with(personas, personas.org_b)
+    _co_counsel_b(personas, review)
     Case.objects.create(organization=personas.org_b, client=review.matter.client, origin=Case.Origin.LINK)
     item = _add(personas, review, personas.org_b)
+    reviews.action_item_take(actor=personas.legal_officer_b, membership=member(personas.legal_officer_b), item=item)
     with pytest.raises(ValidationError):
         reviews.action_item_done(actor=personas.legal_officer_a, membership=member(personas.legal_officer_a), item=item)
     assert Task.objects.get().done_at is None
+    reviews.action_item_done(actor=personas.legal_officer_b, membership=member(personas.legal_officer_b), item=item)
+    assert Task.objects.get().done_at is not None
 
 
 def test_it_marks_overdue_items_and_hides_them_from_other_organizations(personas):
