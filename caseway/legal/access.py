@@ -126,3 +126,12 @@ def get_party_for_member(membership, pk):
     if party is None:
         raise Http404
     return party
+
+
+def get_event_for_member(membership, pk):
+    from caseway.legal.models import MatterEvent
+
+    event = MatterEvent.objects.filter(matter__in=visible_matters(membership).values("pk"), pk=pk).first()
+    if event is None:
+        raise Http404
+    return event

@@ -32,6 +32,10 @@ class StageForm(forms.Form):
     entered_on = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
 
 
+class EventDayForm(forms.Form):
+    occurred_on = forms.DateField(label=_("The right day"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
 class MetForm(forms.Form):
     met_on = forms.DateField(label=_("Met on"), widget=forms.DateInput(attrs={"type": "date"}))
 

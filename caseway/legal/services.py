@@ -90,9 +90,9 @@ def co_counsel_add(*, actor, membership, matter, organization, role, request=Non
             raise ValidationError({"organization": _("The lead organization is already on the matter.")})
         if role not in CoCounsel.Role.values:
             raise ValidationError({"role": _("Choose a role from the list.")})
-        added, _created = CoCounsel.objects.get_or_create(
-            matter=matter, organization=organization, defaults={"role": role, "added_by": actor}
-        )
+        if CoCounsel.objects.filter(matter=matter, organization=organization).exists():
+            raise ValidationError({"organization": _("This organization is already co-counsel on the matter.")})
+        added = CoCounsel.objects.create(matter=matter, organization=organization, role=role, added_by=actor)
         _audit(actor, "legal.co_counsel_added", added, ["organization", "role"], membership, request)
     return added
 
@@ -230,6 +230,9 @@ def alert_seen(*, actor, membership, alert, request=None):
     _require(membership)
     with transaction.atomic():
         alert = access.get_alert_for_member(membership, alert.pk)
+        alert = type(alert).objects.select_for_update().get(pk=alert.pk)
+        if alert.resolved_at is not None:  # someone of the organization was quicker
+            return alert
         alert.resolved_at = timezone.now()
         alert.resolved_by = actor
         alert.save(update_fields=["resolved_at", "resolved_by"])

@@ -14,6 +14,7 @@ urlpatterns = [
     path("deadlines/<uuid:pk>/met/", views.deadline_met, name="deadline_met"),
     path("alerts/<int:pk>/seen/", views.alert_seen, name="alert_seen"),
     path("matters/<uuid:pk>/stage/", views.stage_set, name="stage_set"),
+    path("events/<uuid:pk>/day/", views.event_change, name="event_change"),
     path("matters/<uuid:pk>/parties/", views.matter_parties, name="parties"),
     path("parties/<uuid:pk>/", views.party, name="party"),
     path("forums/", views.jurisdictions, name="jurisdictions"),

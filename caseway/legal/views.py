@@ -16,6 +16,7 @@ from caseway.legal import access, parties, services
 from caseway.legal.forms import (
     ClosureForm,
     CoCounselForm,
+    EventDayForm,
     EventForm,
     MatterForm,
     MetForm,
@@ -235,3 +236,11 @@ def closure_remove(request, pk):
     services.closure_remove(actor=request.user, membership=request.membership, closure=closure, request=request)
     messages.success(request, _("Closure removed. Open deadlines of this forum were computed again."))
     return redirect("legal:jurisdiction", code=closure.jurisdiction.code)
+
+
+@require_POST
+@object_scoped(Action.WORK_LEGAL_MATTERS)
+def event_change(request, pk):
+    """Correct an event's day: its open deadlines and the stage it led to follow."""
+    event = access.get_event_for_member(request.membership, pk)
+    return _act_on_matter(request, EventDayForm(request.POST), event.matter_id, services.event_change, event=event)

@@ -130,4 +130,11 @@ OBJECT_URLS = {
     "legal:party": lambda personas: _object_case(
         personas.legal_officer_a, personas.legal_officer_b, {"pk": a_party(personas).pk}
     ),
+    "legal:event_change": lambda personas: _object_case(
+        personas.legal_officer_a,
+        personas.legal_officer_b,
+        {"pk": a_deadline(personas).event_id},
+        method="post",
+        data={"occurred_on": "2025-03-20"},
+    ),
 }

@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
@@ -128,3 +129,45 @@ def test_setting_a_stage_is_refused_to_other_organizations_and_roles(personas, l
     assert login_as(personas.caseworker_a).post(url, data).status_code == 403
     matter.refresh_from_db()
     assert matter.stage == "intake"
+
+
+def test_a_lawyer_corrects_an_events_day_on_the_page_and_its_deadline_follows(personas, login_as):
+    matter = a_matter(personas)
+    event = _event(personas, matter, "final_domestic_decision", D(2025, 3, 14))
+    before = event.deadlines.get().due_on
+    url = reverse("legal:event_change", args=[event.pk])
+    assert login_as(personas.legal_officer_b).post(url, {"occurred_on": "2025-04-14"}).status_code == 404
+    assert login_as(personas.caseworker_a).post(url, {"occurred_on": "2025-04-14"}).status_code == 403
+    lawyer = login_as(personas.legal_officer_a)
+    assert lawyer.post(url, {"occurred_on": "2025-04-14"}).status_code == 302
+    event.refresh_from_db()
+    assert event.occurred_on == D(2025, 4, 14) and event.deadlines.get().due_on > before
+    later = timezone.localdate() + datetime.timedelta(days=3)
+    refused = lawyer.post(url, {"occurred_on": later.isoformat()}, follow=True).content.decode()
+    assert "Only a hearing can be recorded for a day still to come." in refused
+    event.refresh_from_db()
+    assert event.occurred_on == D(2025, 4, 14)
+
+
+def test_co_counsel_is_added_once_and_an_alert_is_marked_seen_once(personas):
+    from caseway.legal.alerts import deadline_alerts_run
+    from caseway.legal.models import DeadlineAlert
+
+    matter = a_matter(personas)
+    lawyer = member(personas.legal_officer_a)
+    services.co_counsel_add(
+        actor=personas.legal_officer_a, membership=lawyer, matter=matter, organization=personas.org_b, role="expert"
+    )
+    with pytest.raises(ValidationError) as error:
+        services.co_counsel_add(
+            actor=personas.legal_officer_a, membership=lawyer, matter=matter, organization=personas.org_b, role="expert"
+        )
+    assert error.value.message_dict == {"organization": ["This organization is already co-counsel on the matter."]}
+    assert AuditEvent.objects.filter(action="legal.co_counsel_added").count() == 1
+    _event(personas, matter, "final_domestic_decision", D(2025, 3, 14))
+    deadline_alerts_run(today=D(2025, 7, 10))
+    alert = DeadlineAlert.objects.get(organization=personas.org_a)
+    services.alert_seen(actor=personas.legal_officer_a, membership=lawyer, alert=alert)
+    with pytest.raises(Http404):  # gone from the organization's open alerts
+        services.alert_seen(actor=personas.legal_officer_a, membership=lawyer, alert=alert)
+    assert AuditEvent.objects.filter(action="legal.alert_seen").count() == 1
