@@ -123,6 +123,13 @@ def _stage_on(matter, day):
     return change.stage if change else Stage.INTAKE
 
 
+def _intake_no_later_than(matter, day):
+    """A matter opened here after it began elsewhere: its intake started no later than its first event."""
+    matter.stage_changes.filter(event__isnull=True, stage=Stage.INTAKE, entered_on__gt=day).exclude(
+        matter__stage_changes__entered_on__lt=day
+    ).update(entered_on=day)
+
+
 def _refresh_stage_and_outcome(matter):
     """The matter's current stage is its latest stage change; its outcome the latest decision's."""
     latest = matter.stage_changes.order_by("-entered_on", "-recorded_at", "-pk").first()
@@ -156,10 +163,7 @@ def event_record(*, actor, membership, matter, trigger, occurred_on, note="", ou
             recorded_by=actor,
         )
         Deadline.objects.bulk_create(_deadlines_for(event))
-        # A matter opened here after it began elsewhere: its intake started no later than its first event.
-        matter.stage_changes.filter(event__isnull=True, stage=Stage.INTAKE, entered_on__gt=occurred_on).exclude(
-            matter__stage_changes__entered_on__lt=occurred_on
-        ).update(entered_on=occurred_on)
+        _intake_no_later_than(matter, occurred_on)
         stage = STAGE_AFTER.get(trigger)
         if stage is not None and _stage_on(matter, occurred_on) != stage:
             StageChange.objects.create(
@@ -185,6 +189,7 @@ def event_change(*, actor, membership, event, occurred_on, request=None) -> Matt
         event.deadlines.filter(status=Deadline.Status.OPEN).delete()
         Deadline.objects.bulk_create([due for due in _deadlines_for(event) if due.rule_id not in met_rules])
         event.stage_changes.update(entered_on=occurred_on)
+        _intake_no_later_than(event.matter, occurred_on)
         _refresh_stage_and_outcome(event.matter)
         _audit(actor, "legal.event_changed", event, ["occurred_on"], membership, request)
     return event

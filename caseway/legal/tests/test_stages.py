@@ -171,3 +171,15 @@ def test_co_counsel_is_added_once_and_an_alert_is_marked_seen_once(personas):
     with pytest.raises(Http404):  # gone from the organization's open alerts
         services.alert_seen(actor=personas.legal_officer_a, membership=lawyer, alert=alert)
     assert AuditEvent.objects.filter(action="legal.alert_seen").count() == 1
+
+
+def test_moving_the_first_event_earlier_moves_the_intake_with_it(personas):
+    matter = a_matter(personas)
+    filed = _event(personas, matter, "complaint_filed", D(2025, 1, 10))
+    services.event_change(
+        actor=personas.legal_officer_a,
+        membership=member(personas.legal_officer_a),
+        event=filed,
+        occurred_on=D(2024, 11, 2),
+    )
+    assert _history(matter) == [("intake", D(2024, 11, 2)), ("filing", D(2024, 11, 2))]
