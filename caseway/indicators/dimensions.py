@@ -28,10 +28,16 @@ MAX_DIMENSIONS = 2
 class Dimension:
     key: str
     label: object  # lazy text
-    hxl: str  # the HXL attribute column for exports, e.g. "#adm1+code"
+    # HXL for exports: a column of its own ("#adm1+code") when the categories are codes, or "" when
+    # each category is instead an attribute of the value's hashtag (``hxl_attribute``: "#reached +f").
+    hxl: str
     expression: Callable  # (client path, organization path) -> expression of the category key
-    categories: Callable  # (scope) -> [(key, label), ...], UNKNOWN last when it can occur
+    categories: Callable  # (scope) -> [(key, label), ...], UNKNOWN last
     public: bool = True  # may appear on public outputs (organization may not)
+    hxl_attributes: Callable | None = None  # category key -> HXL attributes ("+f", "+children"), or ""
+
+    def hxl_attribute(self, key: str) -> str:
+        return self.hxl_attributes(key) if self.hxl_attributes is not None else ""
 
 
 def _text(expression):
@@ -123,20 +129,56 @@ def _organization_categories(scope):
     ]
 
 
+_SEX_HXL = {"female": "+f", "male": "+m"}
+_DISPLACEMENT_HXL = {"idp": "+idps", "refugee": "+refugees", "returnee": "+returnees", "resident": "+hosts"}
+
+
+def _sex_hxl(key):
+    return _SEX_HXL.get(key, "")
+
+
+def _age_hxl(key):
+    """+children for a band that ends before 18, +adults for one that starts at 18 or later."""
+    for code, fine in settings.INDICATOR_AGE_BANDS:
+        if code == key:
+            minors = {"0-4", "5-11", "12-17"}
+            if set(fine) <= minors:
+                return "+children"
+            if not set(fine) & minors:
+                return "+adults"
+    return ""
+
+
+def _disability_hxl(key):
+    return "+disabled" if key == "yes" else ""
+
+
+def _displacement_hxl(key):
+    return _DISPLACEMENT_HXL.get(key, "")
+
+
 DIMENSIONS: dict[str, Dimension] = {
     dimension.key: dimension
     for dimension in (
-        Dimension("sex", gettext_lazy("Sex"), "#*+sex", _sex, _sex_categories),
-        Dimension("age_band", gettext_lazy("Age group"), "#*+age", _age, _age_categories),
-        Dimension("disability", gettext_lazy("Disability"), "#*+disabled", _disability, _disability_categories),
+        Dimension("sex", gettext_lazy("Sex"), "", _sex, _sex_categories, hxl_attributes=_sex_hxl),
+        Dimension("age_band", gettext_lazy("Age group"), "", _age, _age_categories, hxl_attributes=_age_hxl),
+        Dimension(
+            "disability",
+            gettext_lazy("Disability"),
+            "",
+            _disability,
+            _disability_categories,
+            hxl_attributes=_disability_hxl,
+        ),
         Dimension("admin1", gettext_lazy("Region (admin 1)"), "#adm1+code", _admin1, _areas(AdminArea.Level.ADMIN1)),
         Dimension("admin2", gettext_lazy("District (admin 2)"), "#adm2+code", _admin2, _areas(AdminArea.Level.ADMIN2)),
         Dimension(
             "displacement",
             gettext_lazy("Displacement status"),
-            "#*+displaced",
+            "",
             _displacement,
             _displacement_categories,
+            hxl_attributes=_displacement_hxl,
         ),
         Dimension(
             "organization",

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -46,15 +46,22 @@ def snapshot_compute(*, indicator: Indicator, period: Period, scope: Scope, dime
         return None
     raw = compute(indicator, period=period, scope=scope, dimensions=dimensions, now=now)
     frozen_at = now if is_frozen_period(period, timezone.localdate(now)) else None
-    with transaction.atomic():
-        snapshot = Snapshot.objects.select_for_update().filter(**identity).first()
-        if snapshot is None:
-            return Snapshot.objects.create(**identity, cells=raw.to_json(), computed_at=now, frozen_at=frozen_at)
-        if snapshot.frozen_at is not None:
-            return None  # frozen while we computed
-        snapshot.cells, snapshot.computed_at, snapshot.frozen_at = raw.to_json(), now, frozen_at
-        snapshot.save(update_fields=["cells", "computed_at", "frozen_at"])
-        return snapshot
+    for _attempt in range(2):
+        try:
+            with transaction.atomic():
+                snapshot = Snapshot.objects.select_for_update().filter(**identity).first()
+                if snapshot is None:
+                    return Snapshot.objects.create(
+                        **identity, cells=raw.to_json(), computed_at=now, frozen_at=frozen_at
+                    )
+                if snapshot.frozen_at is not None:
+                    return None  # frozen while we computed
+                snapshot.cells, snapshot.computed_at, snapshot.frozen_at = raw.to_json(), now, frozen_at
+                snapshot.save(update_fields=["cells", "computed_at", "frozen_at"])
+                return snapshot
+        except IntegrityError:
+            continue  # another worker stored it at the same moment: update theirs
+    raise RuntimeError(f"Could not store the snapshot of {indicator} {period} {scope.key} [{key}].")
 
 
 def default_dimension_sets(indicator: Indicator) -> list[tuple[str, ...]]:

@@ -81,6 +81,23 @@ def test_it_lists_only_the_organizations_of_the_scope(personas):
     assert listed[0][1] == "ALR"
 
 
+def test_it_gives_hxl_columns_or_attributes(settings):
+    settings.INDICATOR_AGE_BANDS = parse_age_bands("0-17,18-24,25+")
+
+    assert DIMENSIONS["sex"].hxl_attribute("female") == "+f"
+    assert DIMENSIONS["sex"].hxl_attribute("undisclosed") == ""
+    assert [DIMENSIONS["age_band"].hxl_attribute(key) for key in ("0-17", "18-24", "25+")] == [
+        "+children",
+        "+adults",
+        "+adults",
+    ]
+    assert DIMENSIONS["disability"].hxl_attribute("yes") == "+disabled"
+    assert DIMENSIONS["displacement"].hxl_attribute("idp") == "+idps"
+    assert (DIMENSIONS["admin1"].hxl, DIMENSIONS["admin2"].hxl) == ("#adm1+code", "#adm2+code")
+    assert DIMENSIONS["organization"].hxl == "#org+code"
+    assert not DIMENSIONS["organization"].public
+
+
 def test_it_gathers_configured_age_bands(personas, settings):
     settings.INDICATOR_AGE_BANDS = parse_age_bands("0-17,18-59,60+")
     answered_by(personas, 2, age_band=AgeBand.AGE_18_24)

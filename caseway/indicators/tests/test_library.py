@@ -85,3 +85,31 @@ def test_it_computes_each_indicator_by_two_dimensions_in_the_same_number_of_quer
         assert sum(split.numerator.values()) == whole.numerator[()]
         if indicator.denominator:
             assert sum(split.denominator.values()) == whole.denominator[()]
+
+
+def test_it_shows_names_and_definitions_in_the_active_language_falling_back_to_english():
+    from django.utils import translation
+
+    indicator = Indicator.objects.get(code="referral_acceptance_rate", version=1)
+    indicator.definition = {**indicator.definition, "fr": "Part des orientations acceptées."}
+
+    with translation.override("fr"):
+        assert indicator.localized_name() == "Taux d'acceptation des orientations"
+        assert indicator.localized_definition() == "Part des orientations acceptées."
+    with translation.override("ar"):
+        assert indicator.localized_name() == "معدل قبول الإحالات"
+        assert indicator.localized_definition() == indicator.definition["en"]
+    assert indicator.localized_name("sw") == "Referral acceptance rate"
+
+
+def test_it_keeps_every_version_of_an_indicator_and_refuses_a_duplicate():
+    from django.db import IntegrityError, transaction
+
+    first = Indicator.objects.get(code="deadlines_met", version=1)
+    first.pk, first.version = None, 2
+    first.save()
+
+    assert list(Indicator.objects.filter(code="deadlines_met").values_list("version", flat=True)) == [1, 2]
+    first.pk = None
+    with pytest.raises(IntegrityError), transaction.atomic():
+        first.save()
