@@ -176,7 +176,8 @@ def _normalize(counts: dict, categories: list[list[str]]) -> dict:
 
 def _grid(counts: dict, categories: list[list[str]], limit: int) -> _Grid:
     if len(categories) == 0:
-        return _Grid((), (), (), disclosure.protect_count(counts.get((), 0), threshold=limit))
+        # A figure on its own: a one-cell table (the cell is its own total).
+        return _Grid((), (), (), disclosure.protect_counts([counts.get((), 0)], threshold=limit).values[0])
     if len(categories) == 1:
         values = [counts.get((key,), 0) for key in categories[0]]
         protected = disclosure.protect_counts(values, threshold=limit, total_published=True)
