@@ -23,6 +23,8 @@ urlpatterns = [
     path("cases/", include("caseway.casework.urls")),
     path("cases/", include("caseway.portal.staff_urls")),
     path("legal/", include("caseway.legal.urls")),
+    path("indicators/", include("caseway.indicators.urls")),
+    path("transparency/", include("caseway.indicators.urls_public")),
     path("messages/", include("caseway.messaging.urls")),
     path("portal/feedback/", include("caseway.feedback.portal_urls")),
     path("portal/", include("caseway.portal.urls")),

@@ -14,6 +14,7 @@ from caseway.clients.api import (
     ConsentRevoke,
     ConsentWordingList,
 )
+from caseway.indicators.api_urls import urlpatterns as indicators_api_urlpatterns
 from caseway.legal.api_urls import urlpatterns as legal_api_urlpatterns
 from caseway.messaging.api import CaseMessages, ReferralMessages
 from caseway.orgs.api import OrganizationDetail, OrganizationList
@@ -60,6 +61,7 @@ urlpatterns = [
     path("pathway-runs/<uuid:pk>/", referrals_api.PathwayRunDetail.as_view(), name="pathway_run_detail"),
     *casework_api_urlpatterns,
     *legal_api_urlpatterns,
+    *indicators_api_urlpatterns,
     # Last: everything else under /api/v1/ answers in JSON too.
     re_path(r"^.*$", views.NotFoundView.as_view(), name="not_found"),
 ]

@@ -15,6 +15,7 @@ from caseway.clients.tests import (
     object_urls_records,
 )
 from caseway.directory.tests.factories import LocationFactory, ServiceFactory
+from caseway.indicators.tests import object_urls_indicators
 from caseway.legal.tests import object_urls_analytics, object_urls_evidence, object_urls_legal, object_urls_reviews
 from caseway.messaging.tests import object_urls_messaging
 from caseway.orgs import services as org_services
@@ -89,5 +90,6 @@ for _area in (
     object_urls_evidence,
     object_urls_reviews,
     object_urls_analytics,
+    object_urls_indicators,
 ):
     OBJECT_URLS.update(_area.OBJECT_URLS)

@@ -1,0 +1,3 @@
+"""The indicators API under /api/v1/ (names in the ``api`` namespace)."""
+
+urlpatterns = []

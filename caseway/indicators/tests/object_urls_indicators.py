@@ -1,0 +1,3 @@
+"""Object-scoped URLs of the indicators pages (see caseway/tests/object_urls.py)."""
+
+OBJECT_URLS = {}
