@@ -84,6 +84,9 @@ OPERATIONS = {
     ("/api/v1/legal/matters/{id}/evidence/", "get"),
     ("/api/v1/legal/deadlines/", "get"),
     ("/api/v1/legal/analytics/", "get"),
+    ("/api/v1/indicators/", "get"),
+    ("/api/v1/indicators/values/", "get"),
+    ("/api/v1/indicators/progress/", "get"),
 }
 
 

@@ -96,6 +96,9 @@ OPERATIONS = {
     "GET /api/v1/legal/matters/{id}/evidence/",
     "GET /api/v1/legal/deadlines/",
     "GET /api/v1/legal/analytics/",
+    "GET /api/v1/indicators/",
+    "GET /api/v1/indicators/values/",
+    "GET /api/v1/indicators/progress/",
 }
 
 

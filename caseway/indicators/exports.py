@@ -1,0 +1,453 @@
+"""Indicator exports: CSV, HXL-tagged CSV and XLSX, built from protected tables only.
+
+Every figure comes from ``queries.indicator_values`` (through ``lib.disclosure``: small counts
+hidden, and whatever would reveal them), never from ``queries.compute``. Every text cell goes
+through ``lib.csvsafe`` (no formula can run in a spreadsheet).
+
+- **CSV**: long form, one row per figure (indicator × category or margin), a header of human
+  labels, the legend of hidden values last.
+- **HXL CSV**: a label row, then a hashtag row (HXL 1.1). Wide, as HXL data usually is: a row per
+  category of the dimensions that are codes (``#adm1+code``, ``#org+code``; the total row has
+  no code), and per indicator one value column per category of the dimensions that are HXL
+  attributes (``#reached+ind+f+children+age0_4``), the indicator's total first (``+total``).
+- **XLSX**: the long sheet, the HXL sheet and a notes sheet (period, scope, disaggregation,
+  threshold and legend, each indicator's definition with its version, unit and source).
+
+Public exports (``public=True``, the transparency page's downloads): the network only, never
+broken down by organization (the selector refuses it), no scope naming an organization, and
+``disclosure.refuse_organization_names`` checks every text cell before the file leaves.
+Aggregates only: nothing about a person is ever read here.
+"""
+
+import datetime
+import io
+import re
+from dataclasses import dataclass
+from itertools import product
+
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from caseway.indicators import access, queries
+from caseway.indicators.dimensions import Dimension, resolve
+from caseway.indicators.models import Direction, Indicator, Unit
+from caseway.indicators.periods import Period, Scope
+from caseway.lib import csvsafe, disclosure
+from caseway.orgs.models import Organization
+
+CSV, HXL, XLSX = "csv", "hxl", "xlsx"
+FORMATS = (CSV, HXL, XLSX)
+CSV_TYPE = "text/csv; charset=utf-8"
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_ATTRIBUTE_TEXT = re.compile(r"[^a-z0-9_]+")
+
+
+@dataclass(frozen=True)
+class Export:
+    """What an export holds: protected tables of one period, scope and disaggregation."""
+
+    tables: tuple[queries.IndicatorTable, ...]
+    period: Period
+    scope: Scope
+    scope_label: str
+    dimensions: tuple[Dimension, ...]
+    public: bool
+    threshold: int
+    generated_at: datetime.datetime
+
+    @property
+    def codes(self) -> list[str]:
+        return [table.code for table in self.tables]
+
+    def filename(self, extension: str, kind: str = "indicators") -> str:
+        """Only codes and the period: nothing personal, nothing that needs escaping."""
+        parts = ["caseway", "public" if self.public else "", kind, self.period.key]
+        parts += [dimension.key.replace("_", "-") for dimension in self.dimensions]
+        return "-".join(part for part in parts if part) + "." + extension
+
+
+def scope_label(scope: Scope, *, public: bool) -> str:
+    if scope.is_network:
+        return _("The whole network")
+    if public:  # never reached: the public sees the network only
+        raise ValueError("A public export covers the network only.")
+    organizations = Organization.objects.filter(pk__in=sorted(scope.organization_ids)).order_by("name")
+    return ", ".join(organization.acronym or organization.name for organization in organizations)
+
+
+def build(
+    *,
+    membership=None,
+    public: bool = False,
+    period: Period,
+    scope: Scope | None = None,
+    dimensions=(),
+    indicators=None,
+    now: datetime.datetime | None = None,
+) -> Export:
+    """The protected tables of an export, with what the file says about them. The same access rule
+    as ``queries.indicator_values`` (``Http404`` for a scope the viewer may not see)."""
+    chosen = resolve(dimensions)
+    scope = access.check_public(scope, chosen) if public else access.check_scope(membership, scope)
+    now = now or timezone.now()
+    tables = queries.indicator_values(
+        membership=membership,
+        public=public,
+        indicators=indicators,
+        period=period,
+        scope=scope,
+        dimensions=[dimension.key for dimension in chosen],
+        now=now,
+    )
+    return Export(
+        tables=tables,
+        period=period,
+        scope=scope,
+        scope_label=scope_label(scope, public=public),
+        dimensions=chosen,
+        public=public,
+        threshold=disclosure.threshold(),
+        generated_at=now,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# A table's figures one by one
+
+
+@dataclass(frozen=True)
+class Line:
+    """One figure of a table: its category (key, label) per dimension, None for a margin (total)."""
+
+    categories: tuple[tuple[str, str] | None, ...]
+    cell: queries.Cell
+
+    @property
+    def keys(self) -> tuple[str | None, ...]:
+        return tuple(None if category is None else category[0] for category in self.categories)
+
+
+def lines(table: queries.IndicatorTable) -> list[Line]:
+    """Every figure of ``table``: cells, then row totals, column totals and the total."""
+    if not table.dimensions:
+        return [Line((), table.total)]
+    if len(table.dimensions) == 1:
+        found = [Line((row,), cell) for row, cell in zip(table.rows, table.row_totals, strict=True)]
+        return [*found, Line((None,), table.total)]
+    found = []
+    for row, cells, row_total in zip(table.rows, table.cells, table.row_totals, strict=True):
+        found += [Line((row, column), cell) for column, cell in zip(table.columns, cells, strict=True)]
+        found.append(Line((row, None), row_total))
+    found += [Line((None, column), cell) for column, cell in zip(table.columns, table.column_totals, strict=True)]
+    found.append(Line((None, None), table.total))
+    return found
+
+
+def _marker() -> str:
+    return str(disclosure.MARKER)
+
+
+def shown_value(cell: queries.Cell):
+    """The figure, the marker when hidden, or empty when there is nothing to compute it from."""
+    if cell.value is not None:
+        return cell.value
+    return _marker() if cell.suppressed else ""
+
+
+def _part(number, cell: queries.Cell):
+    if number is not None:
+        return number
+    return _marker() if cell.suppressed else ""
+
+
+def numerator_of(table: queries.IndicatorTable, cell: queries.Cell):
+    """A rate's numerator (a count's is its value; a median has none)."""
+    if table.unit != Unit.PERCENT:
+        return ""
+    return _part(cell.numerator, cell)
+
+
+def denominator_of(table: queries.IndicatorTable, cell: queries.Cell):
+    """A rate's denominator, or how many values a median rests on."""
+    if table.unit == Unit.COUNT:
+        return ""
+    return _part(cell.denominator, cell)
+
+
+def unit_label(unit: str) -> str:
+    return str(Unit(unit).label)
+
+
+# ---------------------------------------------------------------------------------------------
+# CSV (long form)
+
+
+def long_rows(export: Export) -> list[list]:
+    """A header of human labels, then one row per figure of every table."""
+    header = [_("Indicator code"), _("Indicator"), _("Version"), _("Period"), _("Scope")]
+    for dimension in export.dimensions:
+        header += [str(dimension.label), _("%(dimension)s: code") % {"dimension": dimension.label}]
+    header += [
+        _("Value"),
+        _("Unit"),
+        _("Numerator"),
+        _("Denominator, or number of values of a median"),
+        _("Figures from"),
+    ]
+    rows = [header]
+    total = _("Total")
+    for table in export.tables:
+        start = [table.code, table.indicator.localized_name(), table.version, export.period.key, export.scope_label]
+        source = _("stored snapshot") if table.source == queries.SNAPSHOT else _("computed live")
+        for line in lines(table):
+            categories = []
+            for category in line.categories:
+                categories += [total, ""] if category is None else [category[1], category[0]]
+            cell = line.cell
+            rows.append(
+                [
+                    *start,
+                    *categories,
+                    shown_value(cell),
+                    unit_label(table.unit),
+                    numerator_of(table, cell),
+                    denominator_of(table, cell),
+                    source,
+                ]
+            )
+    return rows
+
+
+def csv_rows(export: Export) -> list[list]:
+    return [*long_rows(export), [_("Note"), disclosure.legend(export.threshold)]]
+
+
+# ---------------------------------------------------------------------------------------------
+# HXL (wide form: a label row and a hashtag row)
+
+
+def hashtag(text: str) -> str:
+    """An indicator's HXL hashtag written without spaces: ``#reached +ind`` → ``#reached+ind``."""
+    return re.sub(r"\s+", "", text or "")
+
+
+def _slug(text: str) -> str:
+    return _ATTRIBUTE_TEXT.sub("_", text.casefold()).strip("_")
+
+
+def _own_attribute(dimension: Dimension, key: str) -> str:
+    """An attribute naming one category on its own (HXL's ``+age0_4`` for age bands)."""
+    if dimension.key == "age_band":
+        return "+age" + (_slug(key.replace("+", "plus")) if key[:1].isdigit() else "_" + _slug(key))
+    return f"+{_slug(dimension.key)}_{_slug(key)}"
+
+
+def category_attributes(dimension: Dimension, categories) -> dict[str, str]:
+    """HXL attributes of each category of an attribute dimension, distinct within the dimension:
+    the dimension's own (``+f``, ``+children``, ``+idps``) where that tells the category apart,
+    completed by one naming the category (``+children+age0_4``, ``+sex_undisclosed``) otherwise."""
+    standard = {key: dimension.hxl_attribute(key) for key, _label in categories}
+    counts: dict[str, int] = {}
+    for attribute in standard.values():
+        counts[attribute] = counts.get(attribute, 0) + 1
+    return {
+        key: attribute if attribute and counts[attribute] == 1 else attribute + _own_attribute(dimension, key)
+        for key, attribute in standard.items()
+    }
+
+
+def _name_tag(code_tag: str) -> str:
+    return code_tag.replace("+code", "+name") if "+code" in code_tag else code_tag + "+name"
+
+
+def hxl_rows(export: Export) -> list[list]:
+    """The label row, the hashtag row, then one row per category of the code dimensions."""
+    coded = [dimension for dimension in export.dimensions if dimension.hxl]
+    if export.public and any(not dimension.public for dimension in coded):
+        raise ValueError("A public export is never broken down by organization.")
+    attributed = [dimension for dimension in export.dimensions if not dimension.hxl]
+    positions = {dimension.key: i for i, dimension in enumerate(export.dimensions)}
+    # Categories of every dimension, as the tables list them (every table of an export has them).
+    listed = {dimension.key: [] for dimension in export.dimensions}
+    if export.tables:
+        first = export.tables[0]
+        for dimension, categories in zip(export.dimensions, (first.rows, first.columns), strict=False):
+            listed[dimension.key] = list(categories)
+
+    labels = [_("Period start"), _("Period end")]
+    tags = ["#date+start", "#date+end"]
+    for dimension in coded:
+        labels += [_("%(dimension)s: code") % {"dimension": dimension.label}, str(dimension.label)]
+        tags += [dimension.hxl, _name_tag(dimension.hxl)]
+
+    # Columns: per table, every combination of attribute categories, the margin (None) first.
+    attributes = {dimension.key: category_attributes(dimension, listed[dimension.key]) for dimension in attributed}
+    column_keys = list(product(*([None, *listed[dimension.key]] for dimension in attributed)))
+    for table in export.tables:
+        for combination in column_keys:
+            names = [category[1] for category in combination if category is not None]
+            labels.append(table.indicator.localized_name() + (" — " + ", ".join(names) if names else ""))
+            extra = "".join(
+                attributes[dimension.key][category[0]]
+                for dimension, category in zip(attributed, combination, strict=True)
+                if category is not None
+            )
+            tags.append(hashtag(table.indicator.hxl) + (extra or "+total"))
+
+    by_table = [{line.keys: line.cell for line in lines(table)} for table in export.tables]
+    rows = [labels, tags]
+    for row_combination in product(*([*listed[dimension.key], None] for dimension in coded)):
+        row = [export.period.start.isoformat(), export.period.end.isoformat()]
+        for category in row_combination:
+            row += ["", _("Total")] if category is None else [category[0], category[1]]
+        chosen = {dimension.key: category for dimension, category in zip(coded, row_combination, strict=True)}
+        for cells in by_table:
+            for combination in column_keys:
+                chosen.update({dimension.key: c for dimension, c in zip(attributed, combination, strict=True)})
+                key = [None] * len(export.dimensions)
+                for name, category in chosen.items():
+                    key[positions[name]] = None if category is None else category[0]
+                row.append(shown_value(cells[tuple(key)]))
+        rows.append(row)
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# Notes (the XLSX's notes sheet; the definitions the report prints too)
+
+
+def _dimension_labels(export: Export) -> str:
+    return ", ".join(str(dimension.label) for dimension in export.dimensions) or _("None (totals only)")
+
+
+def notes_rows(export: Export) -> list[list]:
+    when = timezone.localtime(export.generated_at).strftime("%Y-%m-%d %H:%M %Z")
+    rows = [
+        [_("Common indicators"), ""],
+        [_("Period"), f"{export.period.key} ({export.period.start.isoformat()} – {export.period.end.isoformat()})"],
+        [_("Scope"), export.scope_label],
+        [_("Disaggregation"), _dimension_labels(export)],
+        [_("Generated"), when],
+        [_("Hidden values"), disclosure.legend(export.threshold)],
+        [_("Threshold"), export.threshold],
+        [
+            _("Who is counted"),
+            _("Only clients who agreed to be counted in anonymous statistics, while that consent was in force."),
+        ],
+        ["", ""],
+        [
+            _("Indicator code"),
+            _("Version"),
+            _("Indicator"),
+            _("Definition"),
+            _("Unit"),
+            _("Direction"),
+            _("HXL hashtag"),
+            _("Source"),
+            _("Valid from"),
+            _("Figures from"),
+        ],
+    ]
+    for table in export.tables:
+        indicator: Indicator = table.indicator
+        computed = timezone.localtime(table.computed_at).strftime("%Y-%m-%d %H:%M")
+        source = _("stored snapshot") if table.source == queries.SNAPSHOT else _("computed live")
+        rows.append(
+            [
+                indicator.code,
+                indicator.version,
+                indicator.localized_name(),
+                indicator.localized_definition(),
+                unit_label(indicator.unit),
+                str(Direction(indicator.direction).label),
+                hashtag(indicator.hxl),
+                indicator.source,
+                indicator.valid_from.isoformat(),
+                f"{source}, {computed}",
+            ]
+        )
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------
+# The files
+
+
+def check_public(export: Export, sheets: list[list[list]]) -> None:
+    """The last check on a public file: no text in it names an organization (``ValueError``)."""
+    if not export.public:
+        return
+    identifiers = []
+    for name, acronym, other in Organization.objects.values_list("name", "acronym", "alternate_name"):
+        identifiers += [name, acronym, other]
+    texts = [value for rows in sheets for row in rows for value in row if isinstance(value, str)]
+    disclosure.refuse_organization_names(texts, identifiers)
+
+
+def csv_file(export: Export) -> bytes:
+    rows = csv_rows(export)
+    check_public(export, [rows])
+    return csvsafe.csv_bytes(rows)
+
+
+def hxl_file(export: Export) -> bytes:
+    """Without a byte order mark: HXL tools read the first label with it otherwise."""
+    rows = hxl_rows(export)
+    check_public(export, [rows])
+    return csvsafe.csv_bytes(rows, byte_order_mark=False)
+
+
+def xlsx_file(export: Export) -> bytes:
+    sheets = [
+        (_("Values"), long_rows(export), 1),
+        (_("HXL"), hxl_rows(export), 2),
+        (_("Notes"), notes_rows(export), 0),
+    ]
+    check_public(export, [rows for _title, rows, _header in sheets])
+    return workbook_bytes(sheets, right_to_left=translation.get_language_bidi())
+
+
+def workbook_bytes(sheets, *, right_to_left: bool = False) -> bytes:
+    """A workbook of (title, rows, header rows) sheets, every cell through ``csvsafe.safe_cell``
+    (``csvsafe.xlsx_bytes`` writes one sheet only): headers bold and frozen, columns sized."""
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    bold = Font(bold=True)
+    for title, rows, header_rows in sheets:
+        sheet = workbook.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", str(title))[:31] or "Sheet")
+        sheet.sheet_view.rightToLeft = right_to_left
+        widths: dict[int, int] = {}
+        for row_number, row in enumerate(rows, start=1):
+            for column_number, raw in enumerate(row, start=1):
+                value = csvsafe.safe_cell(raw)
+                if isinstance(value, str):
+                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+                cell = sheet.cell(row=row_number, column=column_number, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"  # a string cell is never a formula
+                if row_number <= header_rows:
+                    cell.font = bold
+                widths[column_number] = max(widths.get(column_number, 0), len(str(value)))
+        for column_number, width in widths.items():
+            sheet.column_dimensions[get_column_letter(column_number)].width = min(max(width + 2, 8), 60)
+        if header_rows:
+            sheet.freeze_panes = sheet.cell(row=header_rows + 1, column=1)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def render(export: Export, kind: str) -> tuple[bytes, str, str]:
+    """(content, content type, file name) of ``export`` in one of ``FORMATS``."""
+    if kind == CSV:
+        return csv_file(export), CSV_TYPE, export.filename("csv")
+    if kind == HXL:
+        return hxl_file(export), CSV_TYPE, export.filename("csv", kind="indicators-hxl")
+    if kind == XLSX:
+        return xlsx_file(export), XLSX_TYPE, export.filename("xlsx")
+    raise ValueError(f"Unknown export format {kind!r}.")

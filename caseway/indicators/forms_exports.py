@@ -1,0 +1,127 @@
+"""The filters of the exports, the printable report and the API: period, scope, disaggregation,
+indicators. Query-string fields; lists come as ``a,b`` or as the same name repeated."""
+
+import datetime
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from caseway.indicators.dimensions import DIMENSIONS, resolve
+from caseway.indicators.models import Indicator
+from caseway.indicators.periods import Period, PeriodKind, Scope
+
+MAX_ORGANIZATIONS = 50
+
+
+class ListInput(forms.TextInput):
+    """A text field that reads ``name=a,b`` and ``name=a&name=b`` alike (as ``a,b``)."""
+
+    def value_from_datadict(self, data, files, name):
+        values = data.getlist(name) if hasattr(data, "getlist") else [data.get(name)]
+        return ",".join(value for value in values if value)
+
+
+def split(text: str) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def default_period(today: datetime.date | None = None) -> Period:
+    """The last quarter that has ended: the usual reporting period for donors."""
+    today = today or timezone.localdate()
+    return Period.containing(PeriodKind.QUARTER, today).previous()
+
+
+class ExportFilterForm(forms.Form):
+    period = forms.CharField(
+        label=_("Period"),
+        required=False,
+        max_length=7,
+        help_text=_("A month, quarter or year, such as 2026-03, 2026-Q1 or 2026. Default: the last quarter."),
+    )
+    scope = forms.CharField(
+        label=_("Scope"),
+        required=False,
+        max_length=400,
+        help_text=_("network, or org: followed by organization numbers (org:12). Default: what you see first."),
+    )
+    dimensions = forms.CharField(
+        label=_("Disaggregation"),
+        required=False,
+        max_length=60,
+        widget=ListInput,
+        help_text=_("Up to two of: %(keys)s.") % {"keys": ", ".join(DIMENSIONS)},
+    )
+    indicator = forms.CharField(
+        label=_("Indicators"),
+        required=False,
+        max_length=2000,
+        widget=ListInput,
+        help_text=_("Indicator codes; default: every indicator."),
+    )
+
+    def __init__(self, *args, public: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.public = public
+
+    def clean_period(self) -> Period:
+        text = self.cleaned_data.get("period")
+        if not text:
+            return default_period()
+        try:
+            return Period.parse(text)
+        except ValueError:
+            raise forms.ValidationError(
+                _("Enter a period such as 2026-03 (a month), 2026-Q1 (a quarter) or 2026 (a year)."), code="period"
+            ) from None
+
+    def clean_scope(self) -> Scope | None:
+        text = (self.cleaned_data.get("scope") or "").strip()
+        if not text:
+            return None
+        message = _("Enter network, or org: followed by organization numbers separated by commas (org:12,14).")
+        try:
+            scope = Scope.parse(text)
+        except ValueError:
+            raise forms.ValidationError(message, code="scope") from None
+        if scope.is_network:
+            return scope
+        if self.public:
+            raise forms.ValidationError(_("Public figures cover the whole network only."), code="scope")
+        ids = scope.organization_ids
+        if len(ids) > MAX_ORGANIZATIONS or not all(part.isdigit() and len(part) <= 18 for part in ids):
+            raise forms.ValidationError(message, code="scope")
+        return scope
+
+    def clean_dimensions(self) -> tuple[str, ...]:
+        keys = split(self.cleaned_data.get("dimensions"))
+        try:
+            chosen = resolve(keys)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="dimensions") from None
+        if self.public and any(not dimension.public for dimension in chosen):
+            raise forms.ValidationError(_("Public figures are never broken down by organization."), code="dimensions")
+        return tuple(dimension.key for dimension in chosen)
+
+    def clean_indicator(self) -> list[str] | None:
+        codes = list(dict.fromkeys(split(self.cleaned_data.get("indicator"))))
+        if not codes:
+            return None
+        known = set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+        unknown = [code for code in codes if code not in known]
+        if unknown:
+            raise forms.ValidationError(_("Unknown indicator: %(code)s.") % {"code": unknown[0][:60]}, code="indicator")
+        return codes
+
+    def filters(self) -> dict:
+        """The keyword arguments of ``exports.build`` (call after ``is_valid``)."""
+        data = self.cleaned_data
+        return {
+            "period": data["period"],
+            "scope": data["scope"],
+            "dimensions": data["dimensions"],
+            "indicators": data["indicator"],
+        }
+
+    def errors_text(self) -> str:
+        return "\n".join(str(message) for messages in self.errors.values() for message in messages)
