@@ -26,6 +26,11 @@ NAVIGATION = [
     ("directory:taxonomy", _("Need categories"), Action.CURATE_DIRECTORY),
     ("referrals:pathway_list", _("Referral pathways"), Action.MANAGE_PATHWAYS),
     ("referrals:statistics", _("Referral statistics"), Action.VIEW_NETWORK_STATISTICS),
+    # One "Indicators" link per kind of viewer (a role holds one of the three).
+    ("indicators:network", _("Indicators"), Action.VIEW_NETWORK_INDICATORS),
+    ("indicators:organization_home", _("Indicators"), Action.VIEW_ORGANIZATION_INDICATORS),
+    ("indicators:funded", _("Indicators"), Action.VIEW_FUNDED_INDICATORS),
+    ("indicators:funding", _("Who funds whom"), Action.RECORD_FUNDING),
     ("coverage:map", _("Coverage map"), Action.VIEW_ORGANIZATIONS),
     ("orgs:organization_list", _("Organizations"), Action.VIEW_ORGANIZATIONS),
     ("orgs:member_list", _("Members"), Action.MANAGE_MEMBERS),

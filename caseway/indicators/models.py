@@ -145,3 +145,40 @@ class Snapshot(models.Model):
     @property
     def period(self) -> Period:
         return Period(self.period_kind, self.period_start)
+
+
+class FundedOrganization(models.Model):
+    """A donor organization funds an organization from one day until another (or open-ended).
+
+    The smallest record the donor dashboard needs, kept by coordinators: which organizations'
+    indicators a donor may see together, and for which periods (those the funding covers whole).
+    Stands in until the funding app (floor 13: funds, grants, allocations) records grants; that app
+    should replace it, and the donor dashboard should then read the grants instead.
+    """
+
+    donor = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("donor"))
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="+", verbose_name=_("funded organization")
+    )
+    starts_on = models.DateField(_("funded from"))
+    ends_on = models.DateField(_("funded until"), null=True, blank=True, help_text=_("The last day funded."))
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["donor", "organization", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="indicators_funding_ends_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(donor=models.F("organization")), name="indicators_funding_not_oneself"),
+        ]
+        indexes = [models.Index(fields=["donor", "starts_on"], name="indicators_funding_donor")]
+
+    def __str__(self):
+        return f"{self.donor_id} funds {self.organization_id} from {self.starts_on} until {self.ends_on or '…'}"
+
+    def covers(self, period: Period) -> bool:
+        """Funded for the whole of ``period``."""
+        return self.starts_on <= period.start and (self.ends_on is None or self.ends_on >= period.end)

@@ -48,6 +48,11 @@ class Action(StrEnum):
     VIEW_NETWORK_INDICATORS = "indicators.view_network"
     VIEW_ORGANIZATION_INDICATORS = "indicators.view_organization"
     MANAGE_INDICATOR_TARGETS = "indicators.manage_targets"
+    # Donors: the indicators of the organizations they fund, for the periods they fund them,
+    # aggregated together (never one organization alone unless they fund several); coordinators
+    # record who funds whom. Both stand in until the funding app (floor 13) records grants.
+    VIEW_FUNDED_INDICATORS = "indicators.view_funded"
+    RECORD_FUNDING = "indicators.record_funding"
 
 
 _EVERY_STAFF_ROLE = {Action.MANAGE_API_TOKENS, Action.VIEW_ORGANIZATIONS}
@@ -108,9 +113,10 @@ ROLE_ACTIONS: dict[str, frozenset[Action]] = {
             Action.VIEW_LEGAL_ANALYTICS,
             Action.VIEW_NETWORK_INDICATORS,
             Action.MANAGE_INDICATOR_TARGETS,
+            Action.RECORD_FUNDING,
         }
     ),
-    Role.DONOR: frozenset(_EVERY_STAFF_ROLE),
+    Role.DONOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_FUNDED_INDICATORS}),
     Role.MONITOR: frozenset(_EVERY_STAFF_ROLE | {Action.VIEW_AUDIT_LOG}),
 }
 
