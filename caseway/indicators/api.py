@@ -6,8 +6,9 @@
   and up to two disaggregations.
 - ``GET indicators/progress/``: the targets of a scope and period with the protected value reached.
 
-Who: coordinators (any scope, the network by default) and organization staff (their organization;
-another scope answers 404, like something that does not exist); other roles 403, audited. The
+Who: coordinators (any scope, the network by default), organization staff (their organization;
+another scope answers 404, like something that does not exist) and donors (the organizations they
+fund for the whole period, ``funded``; no targets); other roles 403, audited. The
 filters are the downloads' (``forms_exports``): a bad one answers 400 naming the field. Every call
 for figures is audited as an export, with names (codes, period, dimensions), never numbers.
 """
@@ -33,18 +34,19 @@ VALIDATION_ERROR = OpenApiResponse(
 
 
 class MayViewIndicators(permissions.BasePermission):
-    """Coordinators or organization staff (either action of the role table); refusals audited."""
+    """Coordinators, organization staff or donors (any of three actions of the role table); refusals
+    audited."""
 
     def has_permission(self, request, view):
         membership = getattr(request, "membership", None)
-        if access.may_view_any(membership):
+        if exports.may_export(membership):
             return True
         if request.user.is_authenticated:
             audit.record(
                 request.user,
                 "access.permission_denied",
                 None,
-                fields=["indicators.view_network", "indicators.view_organization"],
+                fields=["indicators.view_network", "indicators.view_organization", "indicators.view_funded"],
                 request=request,
             )
         return False
@@ -118,7 +120,10 @@ class PeriodSerializer(serializers.Serializer):
 
 class ValuesSerializer(serializers.Serializer):
     period = PeriodSerializer()
-    scope = serializers.CharField(help_text=_("network, or org: and organization numbers."))
+    scope = serializers.CharField(
+        allow_blank=True,
+        help_text=_("network, or org: and organization numbers; empty for a donor that funds nobody for the period."),
+    )
     dimensions = serializers.ListField(child=serializers.CharField())
     threshold = serializers.IntegerField(help_text=_("Counts from 1 to this minus one are hidden."))
     note = serializers.CharField()
@@ -278,7 +283,7 @@ class IndicatorValues(IndicatorApiMixin, generics.GenericAPIView):
         audit.record(request.user, "indicators.exported", None, fields=audit_fields("api", export), request=request)
         payload = {
             "period": _period(export.period),
-            "scope": export.scope.key,
+            "scope": export.scope.key if export.scope is not None else "",
             "dimensions": [dimension.key for dimension in export.dimensions],
             "threshold": export.threshold,
             "note": disclosure.legend(export.threshold),

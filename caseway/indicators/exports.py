@@ -25,10 +25,11 @@ import re
 from dataclasses import dataclass
 from itertools import product
 
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from caseway.indicators import access, queries
+from caseway.indicators import access, funded, queries
 from caseway.indicators.dimensions import Dimension, resolve
 from caseway.indicators.models import Direction, Indicator, Unit
 from caseway.indicators.periods import Period, Scope
@@ -48,12 +49,13 @@ class Export:
 
     tables: tuple[queries.IndicatorTable, ...]
     period: Period
-    scope: Scope
+    scope: Scope | None  # None: a donor that funds nobody for the whole period
     scope_label: str
     dimensions: tuple[Dimension, ...]
     public: bool
     threshold: int
     generated_at: datetime.datetime
+    funded: bool = False  # a donor's: the organizations it funds
 
     @property
     def codes(self) -> list[str]:
@@ -66,13 +68,24 @@ class Export:
         return "-".join(part for part in parts if part) + "." + extension
 
 
-def scope_label(scope: Scope, *, public: bool) -> str:
+def scope_label(scope: Scope | None, *, public: bool) -> str:
+    if scope is None:
+        return _("The organizations you fund: none for the whole of this period")
     if scope.is_network:
         return _("The whole network")
     if public:  # never reached: the public sees the network only
         raise ValueError("A public export covers the network only.")
     organizations = Organization.objects.filter(pk__in=sorted(scope.organization_ids)).order_by("name")
     return ", ".join(organization.acronym or organization.name for organization in organizations)
+
+
+def is_donor(membership) -> bool:
+    """A donor (and nothing more): figures of the organizations it funds (``funded``)."""
+    return funded.may_view_funded(membership) and not access.may_view_any(membership)
+
+
+def may_export(membership) -> bool:
+    return access.may_view_any(membership) or funded.may_view_funded(membership)
 
 
 def build(
@@ -85,20 +98,32 @@ def build(
     indicators=None,
     now: datetime.datetime | None = None,
 ) -> Export:
-    """The protected tables of an export, with what the file says about them. The same access rule
-    as ``queries.indicator_values`` (``Http404`` for a scope the viewer may not see)."""
+    """The protected tables of an export, with what the file says about them. The selectors decide
+    who sees what: ``queries.indicator_values`` (coordinators any scope, organization staff their
+    own, the public the network; ``Http404`` otherwise), and for a donor ``funded.funded_values``
+    (what it funds for the whole period; it chooses no other scope: ``Http404``)."""
     chosen = resolve(dimensions)
-    scope = access.check_public(scope, chosen) if public else access.check_scope(membership, scope)
+    keys = [dimension.key for dimension in chosen]
     now = now or timezone.now()
-    tables = queries.indicator_values(
-        membership=membership,
-        public=public,
-        indicators=indicators,
-        period=period,
-        scope=scope,
-        dimensions=[dimension.key for dimension in chosen],
-        now=now,
-    )
+    donor = not public and is_donor(membership)
+    if donor:
+        funded_scope, tables = funded.funded_values(
+            membership=membership, period=period, indicators=indicators, dimensions=keys, now=now
+        )
+        if scope is not None and scope != funded_scope:
+            raise Http404
+        scope = funded_scope
+    else:
+        scope = access.check_public(scope, chosen) if public else access.check_scope(membership, scope)
+        tables = queries.indicator_values(
+            membership=membership,
+            public=public,
+            indicators=indicators,
+            period=period,
+            scope=scope,
+            dimensions=keys,
+            now=now,
+        )
     return Export(
         tables=tables,
         period=period,
@@ -108,6 +133,7 @@ def build(
         public=public,
         threshold=disclosure.threshold(),
         generated_at=now,
+        funded=donor,
     )
 
 

@@ -22,6 +22,16 @@ class ListInput(forms.TextInput):
         return ",".join(value for value in values if value)
 
 
+class DimensionsInput(ListInput):
+    """``dimensions=sex,age_band``, or the dashboards' ``by=sex&and_by=age_band``."""
+
+    def value_from_datadict(self, data, files, name):
+        given = super().value_from_datadict(data, files, name)
+        if given:
+            return given
+        return ",".join(value for value in (data.get("by"), data.get("and_by")) if value)
+
+
 def split(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
 
@@ -49,7 +59,7 @@ class ExportFilterForm(forms.Form):
         label=_("Disaggregation"),
         required=False,
         max_length=60,
-        widget=ListInput,
+        widget=DimensionsInput,
         help_text=_("Up to two of: %(keys)s.") % {"keys": ", ".join(DIMENSIONS)},
     )
     indicator = forms.CharField(

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from caseway import audit
-from caseway.indicators import access, exports, queries
+from caseway.indicators import exports, queries
 from caseway.indicators.forms_exports import ExportFilterForm
 from caseway.lib import disclosure
 from caseway.lib.access import ROLE, authenticated, public
@@ -31,13 +31,13 @@ TEXT_TYPE = "text/plain; charset=utf-8"
 
 
 def indicator_viewers(view):
-    """Signed in, and the role may see the network's indicators or its organization's (two actions
-    of the role table, either one); anyone else 403, audited by the error page. Declared ``role``
-    without a single action, since no one action names both."""
+    """Signed in, and the role may see the network's indicators, its organization's or those of the
+    organizations it funds (three actions of the role table, any one); anyone else 403, audited by
+    the error page. Declared ``role`` without a single action, since no one action names them all."""
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        if not access.may_view_any(getattr(request, "membership", None)):
+        if not exports.may_export(getattr(request, "membership", None)):
             raise PermissionDenied(Action.VIEW_ORGANIZATION_INDICATORS)
         return view(request, *args, **kwargs)
 
@@ -51,11 +51,17 @@ def _bad_request(form: ExportFilterForm) -> HttpResponse:
     return HttpResponse(form.errors_text(), status=400, content_type=TEXT_TYPE)
 
 
+def scope_kind(export: exports.Export) -> str:
+    if export.funded:
+        return "funded"
+    return "network" if export.scope.is_network else "organizations"
+
+
 def audit_fields(kind: str, export: exports.Export) -> list[str]:
     return [
         kind,
         export.period.key,
-        "network" if export.scope.is_network else "organizations",
+        scope_kind(export),
         *(f"by:{dimension.key}" for dimension in export.dimensions),
         *export.codes,
     ]
@@ -159,7 +165,8 @@ def report(request):
     except ValueError as error:
         form.add_error("dimensions", str(error))
         return render(request, "indicators/report.html", context, status=400)
-    targets = queries.progress(membership=membership, period=export.period, scope=export.scope)
+    # Targets are set for the network or one organization: a donor's report has none.
+    targets = () if export.funded else queries.progress(membership=membership, period=export.period, scope=export.scope)
     audit.record(request.user, "indicators.report_viewed", None, fields=audit_fields("report", export), request=request)
     context.update(
         {

@@ -10,6 +10,7 @@ from caseway.audit.models import AuditEvent
 from caseway.clients.models import Sex
 from caseway.directory.tests.factories import Admin1Factory
 from caseway.indicators.tests.crafted import PERIOD
+from caseway.indicators.tests.dashboards import donor_organization, fund
 from caseway.indicators.tests.exported import CODE, answered, figures, url
 
 pytestmark = pytest.mark.django_db
@@ -147,11 +148,38 @@ def test_it_hides_other_organizations_from_organization_staff(personas, login_as
     assert client.get(url(EXPORT, scope=f"org:{personas.org_a.pk},{personas.org_b.pk}")).status_code == 404
 
 
+def test_it_gives_a_donor_what_it_funds_for_the_whole_period_and_nothing_else(personas, login_as):
+    figures(personas)  # received by organization A
+    answered(personas, accepted=9, declined=9, to=personas.org_b)
+    fund(donor_organization(personas), personas.org_b)
+    client = login_as(personas.donor)
+
+    rows = rows_of(client.get(url(EXPORT, indicator=CODE)))
+
+    assert rows[1][4] == "BLA"
+    assert rows[1][5:9] == ["50.0", "Percentage", "9", "18"]
+    assert AuditEvent.objects.get(action="indicators.exported").fields == ["csv", PERIOD.key, "funded", CODE]
+    assert client.get(url(EXPORT, scope=f"org:{personas.org_a.pk}")).status_code == 404
+    assert client.get(url(EXPORT, scope="network")).status_code == 404
+    # Fewer than three organizations funded: never one of them on its own.
+    assert client.get(url(EXPORT, dimensions="organization")).status_code == 400
+
+
+def test_it_tells_a_donor_that_funds_nobody_for_the_period(personas, login_as):
+    figures(personas)
+    client = login_as(personas.donor)
+
+    rows = rows_of(client.get(url(EXPORT, indicator=CODE)))
+
+    assert rows[1:-1] == []
+    assert rows[-1][0] == "Note"
+
+
 def test_it_refuses_roles_that_see_no_indicators(personas, login_as):
-    for user in (personas.donor, personas.monitor_a, personas.unaffiliated):
+    for user in (personas.monitor_a, personas.unaffiliated):
         client = login_as(user)
         assert client.get(url(EXPORT)).status_code == 403, user.email
-    assert AuditEvent.objects.filter(action="access.permission_denied").count() == 3
+    assert AuditEvent.objects.filter(action="access.permission_denied").count() == 2
 
 
 def test_it_sends_anonymous_visitors_to_sign_in(client):

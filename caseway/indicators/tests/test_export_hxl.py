@@ -119,5 +119,5 @@ def test_it_refuses_other_scopes_and_roles(personas, login_as, client):
     assert client.get(url(EXPORT)).status_code == 302
     login_as(personas.caseworker_b)
     assert client.get(url(EXPORT, scope=f"org:{personas.org_a.pk}")).status_code == 404
-    login_as(personas.donor)
+    login_as(personas.monitor_b)
     assert client.get(url(EXPORT)).status_code == 403
