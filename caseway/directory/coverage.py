@@ -11,7 +11,8 @@ them). Each cell holds named *measures*; the directory contributes three:
   across services and are left out; a service that never reported places adds nothing, and a
   cell where no service did is blank rather than 0).
 
-A cell with no active service is a **gap**.
+A cell with no active service is a **gap**; a gap where a *demand* measure (the clients app's
+``needs``: people with an open need there) shows someone is an **unmet need**.
 
 What "covers" means. A service covers an area when it has a location in the area or in an area
 below it, or a service area (``ServiceArea.admin_area``, linked to the service or to one of its
@@ -28,9 +29,10 @@ the count ever leaves this module: no names, addresses or coordinates are read.
 
 Extension point: measures from higher floors
 --------------------------------------------
-Apps above the directory (``clients`` will add the number of clients' needs per area and
-category) may not be imported here, so they add columns to the same cells themselves: they
-register a ``MeasureProvider`` from their ``AppConfig.ready()``::
+Apps above the directory (``clients`` adds the number of people with an open need per area and
+category: ``caseway/clients/coverage_needs.py``) may not be imported here, so they add columns to
+the same cells themselves: they register a ``MeasureProvider`` from their ``AppConfig.ready()``
+(the directory's own tests set them aside: ``directory/tests/conftest.py``)::
 
     from caseway.directory import coverage
 
@@ -142,6 +144,12 @@ class Measure:
     ``empty`` is the value of a cell the provider left out (0 for counts, None for "unknown").
     ``shown_in_gaps``: whether the page still shows the value in a gap cell (the directory's own
     measures are zero there by definition, so the page just says "Gap").
+    ``demand``: the measure counts a need for services (people in need): a gap where its published
+    value is above zero is an **unmet need**, marked on the page and in the exports.
+    ``none_text``: what the page and the exports show for None (default: "–" on the page, blank in
+    the exports); a provider whose None means "hidden by disclosure control" gives the marker.
+    ``note``: a sentence the page shows under the table when the measure is there (what it counts,
+    what is hidden).
     """
 
     key: str
@@ -149,6 +157,9 @@ class Measure:
     hxl: str
     empty: object = 0
     shown_in_gaps: bool = True
+    demand: bool = False
+    none_text: object = None
+    note: object = ""
 
 
 @dataclass(frozen=True)
@@ -181,6 +192,19 @@ class Cell:
     @property
     def gap(self) -> bool:
         return self.services == 0
+
+    @property
+    def unmet(self) -> bool:
+        """A gap where a demand measure (clients' needs) shows someone: need present, no service."""
+        return unmet(self.values)
+
+
+def unmet(values: dict) -> bool:
+    """Whether a cell's (or a total's) values are a gap with a published demand above zero. A value
+    hidden by disclosure control (None) says nothing: it may stand for a zero."""
+    if values.get("services"):
+        return False
+    return any((values.get(measure.key) or 0) > 0 for measure in measures() if measure.demand)
 
 
 @dataclass(frozen=True)
@@ -231,6 +255,15 @@ class CoverageTable:
     @property
     def gap_count(self) -> int:
         return len(self.gaps)
+
+    @property
+    def has_demand(self) -> bool:
+        return any(measure.demand for measure in self.measures)
+
+    @property
+    def unmet_count(self) -> int:
+        """Gaps where a demand measure shows clients in need (see ``Measure.demand``)."""
+        return sum(1 for cell in self.long_cells() if cell.unmet)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -643,6 +676,8 @@ CATEGORY_COLUMNS = (
     ("subsector_name", "#subsector+name"),
 )
 GAP_COLUMN = ("gap", "#indicator+gap")
+# With a demand measure (clients' needs): whether the gap is one where people are in need.
+UNMET_COLUMN = ("unmet_need", "#indicator+gap+unmet")
 
 
 def _place_values(row: Row) -> list:
@@ -656,11 +691,21 @@ def _category_values(column: Column) -> list:
 def coverage_columns(all_measures=None) -> list[tuple[str, str]]:
     """(header name, HXL hashtag) of each column of the long form."""
     all_measures = measures() if all_measures is None else all_measures
-    return [*PLACE_COLUMNS, *CATEGORY_COLUMNS, *((m.key, m.hxl) for m in all_measures), GAP_COLUMN]
+    unmet_column = [UNMET_COLUMN] if any(m.demand for m in all_measures) else []
+    return [*PLACE_COLUMNS, *CATEGORY_COLUMNS, *((m.key, m.hxl) for m in all_measures), GAP_COLUMN, *unmet_column]
+
+
+def exported(measure: Measure, value):
+    """A measure's value as the exports write it: None becomes the measure's ``none_text`` (blank
+    unless the provider gives one)."""
+    if value is None and measure.none_text is not None:
+        return str(measure.none_text)
+    return value
 
 
 def coverage_long_form(table: CoverageTable) -> tuple[list[str], list[str], list[list]]:
-    """(header, HXL hashtags, rows): one row per area and category, gaps marked "yes"/"no".
+    """(header, HXL hashtags, rows): one row per area and category, gaps marked "yes"/"no" (and,
+    with a demand measure, whether the gap is an unmet need).
 
     Header names are stable identifiers, not translated: scripts and donors' pipelines read them.
     Names of areas and categories are in the viewer's language.
@@ -670,8 +715,9 @@ def coverage_long_form(table: CoverageTable) -> tuple[list[str], list[str], list
         [
             *_place_values(cell.row),
             *_category_values(cell.column),
-            *(cell.values[measure.key] for measure in table.measures),
+            *(exported(measure, cell.values[measure.key]) for measure in table.measures),
             "yes" if cell.gap else "no",
+            *(["yes" if cell.unmet else "no"] if table.has_demand else []),
         ]
         for cell in table.long_cells()
     ]

@@ -104,18 +104,22 @@ def coverage_map(request):
     return render(request, "directory/coverage/map.html", context)
 
 
-def _display(value):
-    return NOT_REPORTED if value is None else value
+def _display(measure, value):
+    if value is not None:
+        return value
+    return NOT_REPORTED if measure.none_text is None else measure.none_text
 
 
 def _presented(table, drill_down_scope) -> dict:
-    """The table as the template walks it: (gap, values in measure order) per cell and total. A gap
-    shows only the measures marked ``shown_in_gaps`` (a later "needs"), not the directory's zeros."""
+    """The table as the template walks it: (gap, values in measure order, unmet need) per cell and
+    total. A gap shows only the measures marked ``shown_in_gaps`` (the clients' "needs"), not the
+    directory's zeros."""
 
     def shown(values):
         # A total can be a gap too: a district with nothing, a category absent from the country.
         gap = not values["services"]
-        return gap, [_display(values[m.key]) for m in table.measures if m.shown_in_gaps or not gap]
+        shown_values = [_display(m, values[m.key]) for m in table.measures if m.shown_in_gaps or not gap]
+        return gap, shown_values, gap and coverage.unmet(values)
 
     header = [
         (column, "?" + _query_string(drill_down_scope, category=column.code) if drill_down_scope else None)
@@ -123,7 +127,8 @@ def _presented(table, drill_down_scope) -> dict:
     ]
     lines = [(line.row, [shown(cell.values) for cell in line.cells], shown(line.totals)) for line in table.lines()]
     footer = [shown(table.column_totals[column.key]) for column in table.columns]
-    return {"header": header, "lines": lines, "footer": footer, "grand_total": shown(table.total)}
+    notes = [measure.note for measure in table.measures if measure.note]
+    return {"header": header, "lines": lines, "footer": footer, "grand_total": shown(table.total), "notes": notes}
 
 
 def _filename(scope, kind, suffix) -> str:
