@@ -1,0 +1,111 @@
+"""The public transparency page: no sign-in, the network only, never an organization named or
+identified, no personal data, in its htmx partial as in the page; within the portal's budget
+with no script needed; right to left in Arabic."""
+
+import pytest
+from django.urls import reverse
+
+from caseway.clients.models import Sex
+from caseway.indicators.tests.crafted import PERIOD
+from caseway.indicators.tests.dashboards import SVG, answered, svgs, table_after, url
+from caseway.orgs.models import Organization, OrganizationType
+from caseway.tests.test_page_weight import Subresources, gzip_size, static_size
+
+pytestmark = pytest.mark.django_db
+
+PATH = reverse("transparency:index")
+PUBLIC_BUDGET = 15 * 1024
+TREND = "Referral acceptance rate over time"
+
+
+@pytest.fixture
+def network(personas):
+    """Work done by two organizations whose names and acronyms appear nowhere else."""
+    quill = Organization.objects.create(
+        name="Quillfeather Sanctuary", acronym="QFSX", type=OrganizationType.NATIONAL_NGO
+    )
+    marrow = Organization.objects.create(name="Marrowgate Clinic", acronym="MGCZ", type=OrganizationType.LEGAL_CLINIC)
+    cases = [
+        answered(personas, to=quill, accepted=7, declined=5, sex=Sex.FEMALE),
+        answered(personas, to=marrow, accepted=6, declined=6, sex=Sex.MALE),
+    ]
+    return [quill, marrow], cases
+
+
+def identifiers(organizations, personas):
+    every = [*organizations, personas.org_a, personas.org_b]
+    words = []
+    for organization in every:
+        words += [organization.name, organization.acronym, str(organization.hsds_id)]
+    words += [f"org:{organization.pk}" for organization in every]
+    return words
+
+
+def test_it_shows_the_network_s_figures_without_sign_in(client, network):
+    response = client.get(url(PATH))
+
+    assert response.status_code == 200
+    assert table_after(response.content.decode(), TREND)[-1] == [PERIOD.key, "54.2%", "13", "24"]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {},
+        {"by": "sex"},
+        {"by": "sex", "and_by": "age_band"},
+        {"by": "admin1"},
+        {"by": "admin2", "and_by": "displacement"},
+        {"by": "disability"},
+        {"indicator": "clients_served", "by": "age_band"},
+    ],
+)
+def test_it_names_no_organization_and_no_person(client, network, personas, query):
+    organizations, cases = network
+
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        html = client.get(url(PATH, **query), **headers).content.decode()
+        for word in identifiers(organizations, personas):
+            assert word.casefold() not in html.casefold(), (query, headers)
+        for case in cases:
+            assert case.client.code not in html
+
+
+def test_it_never_breaks_down_by_organization(client, network):
+    response = client.get(url(PATH, by="organization"))
+
+    assert response.status_code == 400
+    assert 'value="organization"' not in client.get(PATH).content.decode()
+
+
+def test_it_answers_htmx_with_the_results_only(client, network):
+    response = client.get(url(PATH, by="sex"), HTTP_HX_REQUEST="true")
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results"')
+    assert "<html" not in html
+    assert "58.3%" in html
+
+
+def test_it_keeps_within_the_portal_budget_and_needs_no_script(client, network):
+    for query in ({}, {"by": "sex", "and_by": "age_band"}, {"by": "admin2"}):
+        html = client.get(url(PATH, **query)).content
+        parser = Subresources()
+        parser.feed(html.decode())
+        total = gzip_size(html) + sum(static_size(source) for source in parser.urls)
+        assert total <= PUBLIC_BUDGET, (query, total)
+        assert not any("htmx" in source for source in parser.urls)
+        assert b'<form method="get"' in html  # the filters work as a plain form
+
+
+def test_it_reads_right_to_left_in_arabic(client, network):
+    response = client.get(url(PATH, by="sex"), HTTP_ACCEPT_LANGUAGE="ar")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="ar" dir="rtl">' in html
+    drawn = svgs(response.content)
+    assert drawn and all(svg.get("direction") == "rtl" for svg in drawn)
+    bars = next(svg for svg in drawn if list(svg.iter(f"{SVG}rect")))
+    for rect in bars.iter(f"{SVG}rect"):
+        assert float(rect.get("x")) + float(rect.get("width")) == float(bars.get("width"))
