@@ -46,7 +46,7 @@ class ExportFilterForm(forms.Form):
     period = forms.CharField(
         label=_("Period"),
         required=False,
-        max_length=7,
+        max_length=20,
         help_text=_("A month, quarter or year, such as 2026-03, 2026-Q1 or 2026. Default: the last quarter."),
     )
     scope = forms.CharField(
