@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 
 from caseway.clients.models import Sex
+from caseway.directory.tests.factories import Admin1Factory
 from caseway.indicators.tests.crafted import PERIOD
 from caseway.indicators.tests.dashboards import SVG, answered, svgs, table_after, url
 from caseway.orgs.models import Organization, OrganizationType
@@ -109,3 +110,14 @@ def test_it_reads_right_to_left_in_arabic(client, network):
     bars = next(svg for svg in drawn if list(svg.iter(f"{SVG}rect")))
     for rect in bars.iter(f"{SVG}rect"):
         assert float(rect.get("x")) + float(rect.get("width")) == float(bars.get("width"))
+
+
+def test_it_shows_nothing_rather_than_a_label_that_names_an_organization(client, network):
+    Admin1Factory(name="Quillfeather Sanctuary")  # an area named like an organization
+
+    assert client.get(url(PATH, by="admin1")).status_code == 404
+    assert client.get(url(PATH, by="sex")).status_code == 200
+
+
+def test_it_is_linked_from_the_sign_in_page(client, db):
+    assert f'href="{PATH}"' in client.get(reverse("accounts:login")).content.decode()
