@@ -15,7 +15,7 @@ for figures is audited as an export, with names (codes, period, dimensions), nev
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
 from rest_framework import exceptions, generics, permissions, serializers
 from rest_framework.response import Response
 
@@ -56,13 +56,25 @@ class MayViewIndicators(permissions.BasePermission):
 # Serializers
 
 
+def _choice_field(name, values):
+    """A choice field whose values are one named schema: "unit", "direction" and "source" already
+    name other choice sets in the API."""
+    schema = {"type": "string", "enum": list(values)}
+    return extend_schema_field(schema, component_name=name)(type(name, (serializers.ChoiceField,), {}))
+
+
+UnitField = _choice_field("IndicatorUnitEnum", Unit.values)
+DirectionField = _choice_field("IndicatorDirectionEnum", Direction.values)
+SourceField = _choice_field("IndicatorSourceEnum", [queries.SNAPSHOT, queries.LIVE])
+
+
 class IndicatorSerializer(serializers.Serializer):
     code = serializers.CharField()
     version = serializers.IntegerField()
     name = serializers.CharField(help_text=_("In the language asked for (Accept-Language), else English."))
     definition = serializers.CharField()
-    unit = serializers.ChoiceField(choices=Unit.choices)
-    direction = serializers.ChoiceField(choices=Direction.choices)
+    unit = UnitField(choices=Unit.choices)
+    direction = DirectionField(choices=Direction.choices)
     dimensions = serializers.ListField(
         child=serializers.CharField(), help_text=_("The disaggregations it may be broken down by.")
     )
@@ -72,12 +84,12 @@ class IndicatorSerializer(serializers.Serializer):
     in_force = serializers.BooleanField(help_text=_("The version in force today."))
 
 
-class CategorySerializer(serializers.Serializer):
+class IndicatorCategorySerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("A stable code: female, 25-59, a P-code…"))
     label = serializers.CharField()
 
 
-class CellSerializer(serializers.Serializer):
+class IndicatorCellSerializer(serializers.Serializer):
     value = serializers.FloatField(
         allow_null=True,
         help_text=_("The count, the percentage (0–100) or the median in days; null when hidden or nothing to compute."),
@@ -89,37 +101,37 @@ class CellSerializer(serializers.Serializer):
     hidden = serializers.BooleanField(help_text=_("Hidden to protect people."))
 
 
-class TableIndicatorSerializer(serializers.Serializer):
+class IndicatorRefSerializer(serializers.Serializer):
     code = serializers.CharField()
     version = serializers.IntegerField()
     name = serializers.CharField()
-    unit = serializers.ChoiceField(choices=Unit.choices)
-    direction = serializers.ChoiceField(choices=Direction.choices)
+    unit = UnitField(choices=Unit.choices)
+    direction = DirectionField(choices=Direction.choices)
     hxl = serializers.CharField()
 
 
-class TableSerializer(serializers.Serializer):
-    indicator = TableIndicatorSerializer()
-    source = serializers.ChoiceField(choices=[queries.SNAPSHOT, queries.LIVE])
+class IndicatorTableSerializer(serializers.Serializer):
+    indicator = IndicatorRefSerializer()
+    source = SourceField(choices=[queries.SNAPSHOT, queries.LIVE])
     computed_at = serializers.DateTimeField()
-    rows = CategorySerializer(many=True, help_text=_("The first disaggregation's categories."))
-    columns = CategorySerializer(many=True, help_text=_("The second disaggregation's categories."))
+    rows = IndicatorCategorySerializer(many=True, help_text=_("The first disaggregation's categories."))
+    columns = IndicatorCategorySerializer(many=True, help_text=_("The second disaggregation's categories."))
     cells = serializers.ListField(
-        child=CellSerializer(many=True), help_text=_("Rows × columns, with two disaggregations.")
+        child=IndicatorCellSerializer(many=True), help_text=_("Rows × columns, with two disaggregations.")
     )
-    row_totals = CellSerializer(many=True)
-    column_totals = CellSerializer(many=True)
-    total = CellSerializer()
+    row_totals = IndicatorCellSerializer(many=True)
+    column_totals = IndicatorCellSerializer(many=True)
+    total = IndicatorCellSerializer()
 
 
-class PeriodSerializer(serializers.Serializer):
+class IndicatorPeriodSerializer(serializers.Serializer):
     key = serializers.CharField(help_text=_("2026-03, 2026-Q1 or 2026."))
     start = serializers.DateField()
     end = serializers.DateField()
 
 
-class ValuesSerializer(serializers.Serializer):
-    period = PeriodSerializer()
+class IndicatorValuesSerializer(serializers.Serializer):
+    period = IndicatorPeriodSerializer()
     scope = serializers.CharField(
         allow_blank=True,
         help_text=_("network, or org: and organization numbers; empty for a donor that funds nobody for the period."),
@@ -127,11 +139,11 @@ class ValuesSerializer(serializers.Serializer):
     dimensions = serializers.ListField(child=serializers.CharField())
     threshold = serializers.IntegerField(help_text=_("Counts from 1 to this minus one are hidden."))
     note = serializers.CharField()
-    tables = TableSerializer(many=True)
+    tables = IndicatorTableSerializer(many=True)
 
 
-class TargetSerializer(serializers.Serializer):
-    indicator = TableIndicatorSerializer()
+class IndicatorTargetSerializer(serializers.Serializer):
+    indicator = IndicatorRefSerializer()
     baseline = serializers.DecimalField(max_digits=12, decimal_places=4, allow_null=True)
     target = serializers.DecimalField(max_digits=12, decimal_places=4)
     value = serializers.FloatField(allow_null=True, help_text=_("The protected value reached; null when hidden."))
@@ -141,12 +153,12 @@ class TargetSerializer(serializers.Serializer):
     reached = serializers.BooleanField(allow_null=True)
 
 
-class ProgressSerializer(serializers.Serializer):
-    period = PeriodSerializer()
+class IndicatorProgressSerializer(serializers.Serializer):
+    period = IndicatorPeriodSerializer()
     scope = serializers.CharField()
     threshold = serializers.IntegerField()
     note = serializers.CharField()
-    targets = TargetSerializer(many=True)
+    targets = IndicatorTargetSerializer(many=True)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -261,7 +273,7 @@ class IndicatorLibrary(IndicatorApiMixin, generics.GenericAPIView):
 
 
 class IndicatorValues(IndicatorApiMixin, generics.GenericAPIView):
-    serializer_class = ValuesSerializer
+    serializer_class = IndicatorValuesSerializer
 
     @extend_schema(
         operation_id="indicators_values",
@@ -272,7 +284,7 @@ class IndicatorValues(IndicatorApiMixin, generics.GenericAPIView):
             "Coordinators see any scope; organization staff their organization (another scope answers 404)."
         ),
         parameters=[PERIOD, SCOPE, DIMENSIONS_PARAMETER, INDICATOR],
-        responses={200: ValuesSerializer, 400: VALIDATION_ERROR},
+        responses={200: IndicatorValuesSerializer, 400: VALIDATION_ERROR},
     )
     def get(self, request):
         filters = _filters(request)
@@ -289,11 +301,11 @@ class IndicatorValues(IndicatorApiMixin, generics.GenericAPIView):
             "note": disclosure.legend(export.threshold),
             "tables": [table_payload(table) for table in export.tables],
         }
-        return Response(ValuesSerializer(payload).data)
+        return Response(IndicatorValuesSerializer(payload).data)
 
 
 class IndicatorProgress(IndicatorApiMixin, generics.GenericAPIView):
-    serializer_class = ProgressSerializer
+    serializer_class = IndicatorProgressSerializer
 
     @extend_schema(
         operation_id="indicators_progress",
@@ -303,7 +315,7 @@ class IndicatorProgress(IndicatorApiMixin, generics.GenericAPIView):
             "protected value reached and how far along it is; null when the value is hidden."
         ),
         parameters=[PERIOD, SCOPE, INDICATOR],
-        responses={200: ProgressSerializer, 400: VALIDATION_ERROR},
+        responses={200: IndicatorProgressSerializer, 400: VALIDATION_ERROR},
     )
     def get(self, request):
         filters = _filters(request)
@@ -342,4 +354,4 @@ class IndicatorProgress(IndicatorApiMixin, generics.GenericAPIView):
                 for item in found
             ],
         }
-        return Response(ProgressSerializer(payload).data)
+        return Response(IndicatorProgressSerializer(payload).data)
