@@ -248,6 +248,7 @@ def organization(request, pk):
         progress=progress,
         context={
             "heading": _("Indicators of %(organization)s") % {"organization": chosen.name},
+            "organization_pk": chosen.pk,
             "targets_url": _targets_url(membership, str(chosen.pk)),
             "network_url": reverse("indicators:network") if access.may_view_network(membership) else "",
         },
