@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 
 from caseway.audit.models import AuditEvent
 from caseway.casework.tests.appointment_helpers import member
@@ -110,3 +111,31 @@ def test_it_reads_a_fixed_number_of_queries_whatever_the_data(personas, login_as
         answered(personas, accepted=6, declined=7, sex=sex)
     with django_assert_max_num_queries(len(first.captured_queries)):
         client.get(url(REPORT, dimensions="sex"))
+
+
+def test_it_gives_the_dashboards_links_that_download_what_they_show(personas, login_as):
+    figures(personas)
+    query = f"period={PERIOD.key}&indicator={CODE}&by=sex&and_by="  # a dashboard's filters
+    client = login_as(personas.coordinator)
+
+    links = re.findall(r'href="([^"]+)"', render_to_string("indicators/_export_links.html", {"query": query}))
+    public_links = re.findall(
+        r'href="([^"]+)"', render_to_string("indicators/_export_links.html", {"query": query, "public": True})
+    )
+
+    assert [link.split("?")[0] for link in links] == [
+        "/indicators/export.csv",
+        "/indicators/export.xlsx",
+        "/indicators/export-hxl.csv",
+        "/indicators/report/",
+    ]
+    assert [link.split("?")[0] for link in public_links] == [
+        "/transparency/export.csv",
+        "/transparency/export.xlsx",
+        "/transparency/export-hxl.csv",
+    ]
+    for link in [*links, *public_links]:
+        response = client.get(link.replace("&amp;", "&"))
+        assert response.status_code == 200, link
+    csv_text = client.get(links[0].replace("&amp;", "&")).content.decode("utf-8-sig")
+    assert f"{CODE},Referral acceptance rate,1,{PERIOD.key},The whole network,Female,female,58.3" in csv_text
