@@ -121,3 +121,19 @@ def test_it_refuses_other_scopes_and_roles(personas, login_as, client):
     assert client.get(url(EXPORT, scope=f"org:{personas.org_a.pk}")).status_code == 404
     login_as(personas.monitor_b)
     assert client.get(url(EXPORT)).status_code == 403
+
+
+def test_it_puts_two_code_dimensions_in_rows_with_every_margin(personas, login_as):
+    region = Admin1Factory(name="North")
+    figures(personas, admin_area=region)
+    client = login_as(personas.coordinator)
+
+    tags, rows = rows_by_tag(parsed(client.get(url(EXPORT, indicator=CODE, dimensions="admin1,organization"))))
+
+    assert tags == ["#date+start", "#date+end", "#adm1+code", "#adm1+name", "#org+code", "#org+name", f"{TAG}+total"]
+    by_pair = {(row[3], row[5]): row[6] for row in rows}
+    assert by_pair[("North", "ALR")] == "46.7"
+    assert by_pair[("North", "Total")] == "46.7"
+    assert by_pair[("Total", "ALR")] == "46.7"
+    assert by_pair[("Total", "Total")] == "46.7"
+    assert by_pair[("North", "BLA")] == ""  # nothing to compute: no referral received
