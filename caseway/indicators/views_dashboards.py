@@ -154,7 +154,13 @@ def _dashboard(request, *, kind, template, values, dimensions, context, progress
             ),
             "breakdown": _breakdown(split, name, rtl) if split and filters.dimensions else None,
             "not_broken_down": bool(filters.dimensions) and not split,
-            "export_query": urlencode(filters.query()),
+            "export_query": urlencode(
+                {
+                    **filters.query(),
+                    **({"scope": f"org:{context['organization_pk']}"} if kind == "organization" else {}),
+                }
+            ),
+            "public_page": kind == "public",
         }
     )
     if progress is not None:
