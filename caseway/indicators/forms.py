@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from caseway.directory.forms import FastSelect
 from caseway.indicators.models import Indicator
@@ -121,8 +122,10 @@ class TargetForm(forms.Form):
     organization = forms.ChoiceField(label=_("For"), widget=FastSelect)
     period = forms.ChoiceField(label=_("Period"), widget=FastSelect)
     indicator = forms.ChoiceField(label=_("Indicator"), widget=FastSelect)
-    baseline = forms.CharField(label=_("Baseline"), required=False, max_length=30)
-    target = forms.CharField(label=_("Target"), required=False, max_length=30)
+    baseline = forms.CharField(
+        label=pgettext_lazy("an indicator's starting value", "Baseline"), required=False, max_length=30
+    )
+    target = forms.CharField(label=pgettext_lazy("an indicator's goal", "Target"), required=False, max_length=30)
 
     def __init__(self, data=None, *, indicators, organizations, network: bool, today=None, initial=None):
         super().__init__(data, initial=initial)

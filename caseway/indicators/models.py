@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from caseway.indicators.periods import Period, PeriodKind
@@ -20,7 +20,7 @@ LANGUAGES = ("en", "fr", "ar", "es")
 
 
 class Unit(models.TextChoices):
-    COUNT = "count", _("Number")
+    COUNT = "count", pgettext_lazy("the unit of an indicator: how many", "Number")
     PERCENT = "percent", _("Percentage")
     MEDIAN_DAYS = "median_days", _("Median, in days")
 
