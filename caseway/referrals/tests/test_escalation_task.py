@@ -71,6 +71,6 @@ def test_run_periodic_escalates_every_five_minutes(overdue):
     assert declared["referrals.escalation"].every == datetime.timedelta(minutes=5)
     assert declared["referrals.escalation"].task.module_path == "caseway.referrals.tasks.escalate_overdue_referrals"
 
-    call_command("run_periodic", stdout=StringIO())
+    call_command("run_periodic", job=["referrals.escalation"], stdout=StringIO())
 
     assert ReferralAlert.objects.filter(referral=overdue, level=1).count() == 1
