@@ -28,7 +28,7 @@ from caseway.legal.forms import (
 )
 from caseway.legal.models import CourtClosure, Deadline, Jurisdiction, ProtectionMeasure, ViolationCategory
 from caseway.lib.access import object_scoped, role_required
-from caseway.lib.forms import NOT_DONE, submit
+from caseway.lib.forms import NOT_DONE, errors_as_messages, submit
 from caseway.orgs.permissions import Action
 
 UPCOMING_DAYS = 183  # the longest time-limit shipped is six months
@@ -98,16 +98,12 @@ def _act_on_matter(request, form, matter_pk, service, **target):
     """One of the small forms of a matter's page: the form's errors (named by their field) or the
     service's, shown as messages on the matter's page, where the user comes back to."""
     if not form.is_valid():
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for message in errors:
-                messages.error(request, f"{label}: {message}" if label else message)
+        errors_as_messages(request, form)
     else:
         try:
             service(actor=request.user, membership=request.membership, request=request, **target, **form.cleaned_data)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            errors_as_messages(request, error=error)
     return redirect("legal:matter", pk=matter_pk)
 
 

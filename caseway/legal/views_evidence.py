@@ -5,7 +5,6 @@ Opening an original and exporting a bundle are custody events, so they are POSTs
 browser or a crawler never adds one); a working copy is a GET download, audited.
 """
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import FileResponse
@@ -16,21 +15,10 @@ from caseway.legal import access, bundle, evidence, evidence_access
 from caseway.legal.forms_evidence import BundleForm, CopyForm, EvidenceForm, OpenForm, TransferForm
 from caseway.lib import uploads
 from caseway.lib.access import object_scoped
-from caseway.lib.forms import add_service_errors
+from caseway.lib.forms import add_service_errors, errors_as_messages
 from caseway.orgs.permissions import Action
 
 SHOWN = 200  # items on a register page; a matter with more is exported as a bundle
-
-
-def _show_errors(request, form=None, error=None):
-    if form is not None:
-        for name, errors in form.errors.items():
-            label = form.fields[name].label if name in form.fields else ""
-            for message in errors:
-                messages.error(request, f"{label}: {message}" if label else message)
-    if error is not None:
-        for message in error.messages:
-            messages.error(request, message)
 
 
 def _transfer_form(request, item, data=None):
@@ -120,7 +108,7 @@ def evidence_download(request, pk):
     item = evidence_access.get_item_for_member(request.membership, pk)
     form = OpenForm(request.POST)
     if not form.is_valid():
-        _show_errors(request, form)
+        errors_as_messages(request, form)
         return redirect("legal:evidence_item", pk=item.pk)
     opened = evidence.evidence_open(
         actor=request.user, membership=request.membership, item=item, request=request, **form.cleaned_data
@@ -136,7 +124,7 @@ def evidence_transfer(request, pk):
         raise PermissionDenied
     form = _transfer_form(request, item, request.POST)
     if not form.is_valid():
-        _show_errors(request, form)
+        errors_as_messages(request, form)
         return redirect("legal:evidence_item", pk=item.pk)
     values = form.cleaned_data
     try:
@@ -150,7 +138,7 @@ def evidence_transfer(request, pk):
             request=request,
         )
     except ValidationError as error:
-        _show_errors(request, error=error)
+        errors_as_messages(request, error=error)
     return redirect("legal:evidence_item", pk=item.pk)
 
 
@@ -160,7 +148,7 @@ def evidence_copy_add(request, pk):
     item = evidence_access.get_item_for_member(request.membership, pk)
     form = CopyForm(request.POST, request.FILES)
     if not form.is_valid():
-        _show_errors(request, form)
+        errors_as_messages(request, form)
         return redirect("legal:evidence_item", pk=item.pk)
     upload = form.cleaned_data["file"]
     try:
@@ -174,7 +162,7 @@ def evidence_copy_add(request, pk):
             request=request,
         )
     except ValidationError as error:
-        _show_errors(request, error=error)
+        errors_as_messages(request, error=error)
     return redirect("legal:evidence_item", pk=item.pk)
 
 
@@ -190,14 +178,14 @@ def copy_download(request, pk):
 def _bundle(request, items, back):
     form = BundleForm(request.POST)
     if not form.is_valid():
-        _show_errors(request, form)
+        errors_as_messages(request, form)
         return back
     try:
         filename, target = bundle.bundle_export(
             actor=request.user, membership=request.membership, items=items, request=request, **form.cleaned_data
         )
     except ValidationError as error:
-        _show_errors(request, error=error)
+        errors_as_messages(request, error=error)
         return back
     response = FileResponse(target, as_attachment=True, filename=filename, content_type="application/zip")
     response["X-Content-Type-Options"] = "nosniff"

@@ -26,7 +26,7 @@ from caseway.legal.forms_reviews import (
 )
 from caseway.legal.models import ReviewParticipant
 from caseway.lib.access import object_scoped, role_required
-from caseway.lib.forms import add_service_errors
+from caseway.lib.forms import add_service_errors, errors_as_messages
 from caseway.orgs.permissions import Action
 
 SHOWN = 100
@@ -48,13 +48,6 @@ def _call(form, service, request, **target):
     except ValidationError as error:
         add_service_errors(form, error)
         return None
-
-
-def _as_messages(request, form):
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for message in errors:
-            messages.error(request, f"{label}: {message}" if label else message)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -130,7 +123,7 @@ def review(request, pk):
 
 def _act_on_review(request, form, review_pk, service, **target):
     if not form.is_valid():
-        _as_messages(request, form)
+        errors_as_messages(request, form)
     else:
         try:
             service(actor=request.user, membership=request.membership, request=request, **target, **form.cleaned_data)
@@ -164,8 +157,7 @@ def _act_on_item(request, pk, service):
     try:
         service(actor=request.user, membership=request.membership, item=item, request=request)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
+        errors_as_messages(request, error=error)
     return redirect(reverse("legal:review", args=[item.review_id]) + "#items-heading")
 
 

@@ -35,3 +35,18 @@ def submit(request, form, service, **target):
     except ValidationError as error:
         add_service_errors(form, error)
         return NOT_DONE
+
+
+def errors_as_messages(request, form=None, error: ValidationError | None = None) -> None:
+    """A small form posted from a page that is not its own: its errors (named by their field's
+    label) and a service's, as messages on the page the user goes back to."""
+    from django.contrib import messages
+
+    if form is not None:
+        for name, errors in form.errors.items():
+            label = form.fields[name].label if name in form.fields else ""
+            for message in errors:
+                messages.error(request, f"{label}: {message}" if label else message)
+    if error is not None:
+        for message in error.messages:
+            messages.error(request, message)
