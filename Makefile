@@ -50,7 +50,7 @@ test-sqlite: venv-dev
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test-postgres: venv-dev
-	@bin/test-postgres $(PY) "$(POSTGRES_URL)" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	@bin/test-postgres $(PY) "$(POSTGRES_URL)" -n $(PYTEST_WORKERS) --second-database $(PYTEST_ARGS)
 
 test: lint check-deploy test-sqlite test-postgres
 

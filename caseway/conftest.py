@@ -5,8 +5,10 @@ from django.db.backends.signals import connection_created
 from django.dispatch import receiver
 from django.utils import translation
 
-from caseway.tests import shared_demo
+from caseway.tests import legs, shared_demo
 from caseway.tests.personas import build_personas, login
+
+LEFT_OUT = pytest.StashKey[int]()
 
 
 @receiver(connection_created)
@@ -105,8 +107,23 @@ demo_referrals = _demo_fixture("demo_referrals")
 demo_network = _demo_fixture("demo_network")
 
 
-def pytest_collection_modifyitems(items):
+def pytest_collection_modifyitems(config, items):
+    if config.getoption("second_database"):
+        kept, left_out = legs.split(items, frozenset(shared_demo.LEVELS))
+        if left_out:
+            config.hook.pytest_deselected(items=left_out)
+            items[:] = kept
+            config.stash[LEFT_OUT] = len(left_out)
     shared_demo.demo_first(items)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    left_out = config.stash.get(LEFT_OUT, 0)
+    if left_out:
+        terminalreporter.write_line(
+            f"Second database leg: {left_out} tests that never open the database, or check the demo"
+            " network (seeded into SQLite only), ran in the SQLite leg and were not repeated here."
+        )
 
 
 @pytest.hookimpl(wrapper=True)

@@ -5,6 +5,7 @@ Sizes are deterministic, so these are tests (timings live in bench/). Budgets ar
 
 import gzip
 import re
+from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -49,6 +50,7 @@ class Subresources(HTMLParser):
             self.urls.append(url)
 
 
+@cache
 def static_size(url: str) -> int:
     assert url.startswith("/static/"), f"only our own static files may load: {url}"
     path = finders.find(url.removeprefix("/static/"))

@@ -71,8 +71,11 @@ def test_it_never_counts_drafts_or_referrals_sent_outside_the_period(personas):
 
 def test_a_period_counts_its_first_and_last_days_whole(personas):
     case = a_person(personas)
-    referrals_of(personas, case, 5, sent_ago=datetime.timedelta(minutes=1))
-    today = timezone.localdate()
+    now = timezone.localtime()
+    since_midnight = now - now.replace(hour=0, minute=0, second=0, microsecond=0)
+    # Half-way through today so far: a run just after midnight still sends them today.
+    referrals_of(personas, case, 5, sent_ago=since_midnight / 2)
+    today = timezone.localdate(now)
 
     assert _stats(personas, period=Period(start=today, end=today)).referrals == 5
     yesterday = today - datetime.timedelta(days=1)
