@@ -102,6 +102,7 @@ def _demo_fixture(name):
     return demo
 
 
+demo_directory = _demo_fixture("demo_directory")
 demo_clients = _demo_fixture("demo_clients")
 demo_referrals = _demo_fixture("demo_referrals")
 demo_network = _demo_fixture("demo_network")

@@ -2,7 +2,7 @@
 
 Seeding takes tens of seconds. Each demo test module used to seed for itself (five seedings per
 leg, more when xdist split a module between workers); now the modules ask for a level of the
-demo (``demo_clients``, ``demo_referrals``, ``demo_network``: conftest.py) and share one seeding:
+demo (``demo_directory``, ``demo_clients``, ``demo_referrals``, ``demo_network``: conftest.py) and share one seeding:
 
 - the demo tests are moved to the front of the run, lowest level first. pytest-xdist's load
   scheduling hands each worker a first run of consecutive tests (an eighth of the suite), so on a
@@ -24,7 +24,7 @@ from django.core.management import call_command
 from django.db import transaction
 
 # seed_demo --up-to for each level, lowest first; None seeds the whole demo.
-LEVELS = {"demo_clients": "clients", "demo_referrals": "referrals", "demo_network": None}
+LEVELS = {"demo_directory": "directory", "demo_clients": "clients", "demo_referrals": "referrals", "demo_network": None}
 
 
 def level_of(item):

@@ -62,8 +62,8 @@ def _snapshot():
 
 
 @pytest.fixture
-def seeded(db):
-    _seed()
+def seeded(demo_directory, db):
+    """The demo directory, seeded once for the module (and every demo module after it)."""
 
 
 def _services_with(code):
