@@ -127,6 +127,9 @@ class Scope:
     category: TaxonomyTerm | None
     rows: tuple[Row, ...]
     columns: tuple[Column, ...]
+    # Every term of the Caseway taxonomy (already loaded for the filters), so that a provider can
+    # work out the other cuts of the same data (a category and its narrower terms) without a query.
+    terms: tuple[TaxonomyTerm, ...] = ()
 
     def rows_queryset(self):
         """The row areas as a queryset, for providers' subqueries."""
@@ -408,6 +411,12 @@ def _columns(terms, category) -> tuple[Column, ...]:
     )
 
 
+def category_columns(terms, category=None) -> tuple[Column, ...]:
+    """The columns of the table: the top-level categories, or the narrower terms of ``category``
+    (the category alone when it has none), exactly as the map builds them."""
+    return _columns(terms, category)
+
+
 def build_scope(membership, options: FilterOptions, *, country, level=DEFAULT_LEVEL, category=None) -> Scope:
     """The table's rows and columns (one query: the row areas)."""
     areas = rows_queryset(country, level).select_related("parent", "parent__parent").order_by("parent__pcode", "pcode")
@@ -418,6 +427,7 @@ def build_scope(membership, options: FilterOptions, *, country, level=DEFAULT_LE
         category=category,
         rows=tuple(_row(area, level) for area in areas),
         columns=_columns(options.terms, category),
+        terms=tuple(options.terms),
     )
 
 
