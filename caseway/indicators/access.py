@@ -12,7 +12,7 @@ from caseway.indicators.periods import Scope
 from caseway.orgs.permissions import Action
 
 
-def _active(membership) -> bool:
+def active_membership(membership) -> bool:
     if membership is None:
         return False
     if not membership.is_active:
@@ -21,13 +21,13 @@ def _active(membership) -> bool:
 
 
 def may_view_network(membership) -> bool:
-    if not _active(membership):
+    if not active_membership(membership):
         return False
     return membership.allows(Action.VIEW_NETWORK_INDICATORS)
 
 
 def may_view_organization(membership) -> bool:
-    if not _active(membership):
+    if not active_membership(membership):
         return False
     return membership.allows(Action.VIEW_ORGANIZATION_INDICATORS)
 
@@ -72,7 +72,7 @@ def check_public(scope: Scope | None, dimensions) -> Scope:
 def may_manage_targets(membership, organization_id) -> bool:
     """Network targets: coordinators. An organization's targets: its supervisors and admins, or a
     coordinator."""
-    if not _active(membership):
+    if not active_membership(membership):
         return False
     if not membership.allows(Action.MANAGE_INDICATOR_TARGETS):
         return False

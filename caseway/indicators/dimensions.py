@@ -7,6 +7,7 @@ of its categories (every one, with zeros, so a category missing from a table nev
 small). Values outside the list count under "unknown" so that a table still adds up to its total.
 """
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -22,6 +23,14 @@ from caseway.orgs.models import Organization
 
 UNKNOWN = "unknown"
 MAX_DIMENSIONS = 2
+# Two dimensions are offered together only with sex (sex-disaggregated data, the common practice:
+# sex × age group, × disability, × place, × displacement, × organization). Every pair offered is
+# stored with the rest each day (``services.default_dimension_sets``), sex first, so that a
+# breakdown never mixes stored and live figures; fewer pairs keep that run bounded.
+PAIRED_WITH = "sex"
+# Bumped when what a snapshot stores changes (2: distinct people and organizations per cell):
+# snapshots of another format are not read (``fingerprint``).
+SNAPSHOT_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -34,6 +43,9 @@ class Dimension:
     expression: Callable  # (client path, organization path) -> expression of the category key
     categories: Callable  # (scope) -> [(key, label), ...], UNKNOWN last
     public: bool = True  # may appear on public outputs (organization may not)
+    # Its categories come from settings or code (sex, age bands...), not from data: they are part
+    # of a snapshot's fingerprint, and a snapshot stored under other categories is not read.
+    stable: bool = True
     hxl_attributes: Callable | None = None  # category key -> HXL attributes ("+f", "+children"), or ""
 
     def hxl_attribute(self, key: str) -> str:
@@ -170,8 +182,22 @@ DIMENSIONS: dict[str, Dimension] = {
             _disability_categories,
             hxl_attributes=_disability_hxl,
         ),
-        Dimension("admin1", gettext_lazy("Region (admin 1)"), "#adm1+code", _admin1, _areas(AdminArea.Level.ADMIN1)),
-        Dimension("admin2", gettext_lazy("District (admin 2)"), "#adm2+code", _admin2, _areas(AdminArea.Level.ADMIN2)),
+        Dimension(
+            "admin1",
+            gettext_lazy("Region (admin 1)"),
+            "#adm1+code",
+            _admin1,
+            _areas(AdminArea.Level.ADMIN1),
+            stable=False,
+        ),
+        Dimension(
+            "admin2",
+            gettext_lazy("District (admin 2)"),
+            "#adm2+code",
+            _admin2,
+            _areas(AdminArea.Level.ADMIN2),
+            stable=False,
+        ),
         Dimension(
             "displacement",
             gettext_lazy("Displacement status"),
@@ -187,6 +213,7 @@ DIMENSIONS: dict[str, Dimension] = {
             _organization,
             _organization_categories,
             public=False,
+            stable=False,
         ),
     )
 }
@@ -202,4 +229,32 @@ def resolve(keys) -> tuple[Dimension, ...]:
     unknown = [key for key in keys if key not in DIMENSIONS]
     if unknown:
         raise ValueError(_("Unknown disaggregation: %(key)s.") % {"key": unknown[0]})
+    if len(keys) == MAX_DIMENSIONS and PAIRED_WITH not in keys:
+        raise ValueError(
+            _("Two disaggregations are offered together only with %(dimension)s: choose it as one of the two.")
+            % {"dimension": DIMENSIONS[PAIRED_WITH].label}
+        )
     return tuple(DIMENSIONS[key] for key in keys)
+
+
+def stored_order(keys) -> tuple[str, ...]:
+    """The order in which a breakdown is stored and protected: a pair with sex first. The other
+    order is the same table turned (never protected on its own: two protections of one table
+    could be put together)."""
+    keys = tuple(keys)
+    if len(keys) == MAX_DIMENSIONS and keys[1] == PAIRED_WITH:
+        return (keys[1], keys[0])
+    return keys
+
+
+def fingerprint(keys) -> str:
+    """What a snapshot by ``keys`` was stored under: the snapshot format and the categories of its
+    stable dimensions (changing ``CASEWAY_INDICATOR_AGE_BANDS`` changes it). Areas and
+    organizations come from data: a key no longer listed counts under "not known", and a median
+    of such merged keys is hidden (``queries.protect``)."""
+    parts = [str(SNAPSHOT_FORMAT)]
+    for key in keys:
+        dimension = DIMENSIONS[key]
+        listed = [code for code, _label in dimension.categories(None)] if dimension.stable else []
+        parts.append(key + ":" + ",".join(listed))
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()[:32]

@@ -15,12 +15,17 @@ through ``lib.csvsafe`` (no formula can run in a spreadsheet).
 
 Public exports (``public=True``, the transparency page's downloads): the network only, never
 broken down by organization (the selector refuses it), no scope naming an organization, and
-``disclosure.refuse_organization_names`` checks every text cell before the file leaves.
+``disclosure.refuse_organization_names`` checks every text cell before the file leaves. Public
+figures are **published quarters only** (``published_periods``): whole quarters that have ended,
+read from frozen snapshots and never computed live. One period kind, so no month can be worked out
+as a quarter minus two other months; no unfinished period, republished day after day, whose
+differences would tell single events apart; nothing recomputed after publication, which would
+reveal a withdrawn consent or an erasure; and what a request without sign-in costs is a read of
+stored rows, whatever the size of the network.
 Aggregates only: nothing about a person is ever read here.
 """
 
 import datetime
-import io
 import re
 from dataclasses import dataclass
 from itertools import product
@@ -31,8 +36,8 @@ from django.utils.translation import gettext as _
 
 from caseway.indicators import access, funded, queries
 from caseway.indicators.dimensions import Dimension, resolve
-from caseway.indicators.models import Direction, Indicator, Unit
-from caseway.indicators.periods import Period, Scope
+from caseway.indicators.models import Direction, Indicator, Snapshot, Unit
+from caseway.indicators.periods import NETWORK, Period, PeriodKind, Scope
 from caseway.lib import csvsafe, disclosure
 from caseway.orgs.models import Organization
 
@@ -74,7 +79,7 @@ def scope_label(scope: Scope | None, *, public: bool) -> str:
     if scope.is_network:
         return _("The whole network")
     if public:  # never reached: the public sees the network only
-        raise ValueError("A public export covers the network only.")
+        raise ValueError(_("Public figures cover the whole network only."))
     organizations = Organization.objects.filter(pk__in=sorted(scope.organization_ids)).order_by("name")
     return ", ".join(organization.acronym or organization.name for organization in organizations)
 
@@ -113,16 +118,18 @@ def build(
         if scope is not None and scope != funded_scope:
             raise Http404
         scope = funded_scope
+    elif public:
+        refusal = public_period_refusal(period)
+        if refusal:
+            raise ValueError(refusal)
+        scope = access.check_public(scope, chosen)
+        tables = public_tables(indicators=indicators, period=period, dimensions=keys, now=now)
+        if not tables:
+            raise ValueError(_("No figures are published for this period broken down this way."))
     else:
-        scope = access.check_public(scope, chosen) if public else access.check_scope(membership, scope)
+        scope = access.check_scope(membership, scope)
         tables = queries.indicator_values(
-            membership=membership,
-            public=public,
-            indicators=indicators,
-            period=period,
-            scope=scope,
-            dimensions=keys,
-            now=now,
+            membership=membership, indicators=indicators, period=period, scope=scope, dimensions=keys, now=now
         )
     return Export(
         tables=tables,
@@ -135,6 +142,78 @@ def build(
         generated_at=now,
         funded=donor,
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# What the public sees: published quarters, from frozen snapshots only
+
+PUBLIC_PERIOD_KIND = PeriodKind.QUARTER
+PUBLIC_PERIODS_LISTED = 8
+
+
+def _frozen_network_snapshots(period: Period, dimensions=()):
+    return Snapshot.objects.filter(
+        period_kind=period.kind,
+        period_start=period.start,
+        scope=NETWORK,
+        dimensions=queries.dimensions_key(dimensions),
+        frozen_at__isnull=False,
+    )
+
+
+def published_periods(*, today: datetime.date | None = None, limit: int = PUBLIC_PERIODS_LISTED) -> list[Period]:
+    """The quarters whose network figures are published, newest first: ended, with their totals
+    stored and frozen. One query."""
+    today = today or timezone.localdate()
+    current = Period.containing(PUBLIC_PERIOD_KIND, today)
+    starts = (
+        Snapshot.objects.filter(
+            period_kind=PUBLIC_PERIOD_KIND,
+            period_start__lt=current.start,
+            scope=NETWORK,
+            dimensions="",
+            frozen_at__isnull=False,
+        )
+        .values_list("period_start", flat=True)
+        .distinct()
+        .order_by("-period_start")[:limit]
+    )
+    return [Period(PUBLIC_PERIOD_KIND, start) for start in starts]
+
+
+def public_period_refusal(period: Period, *, today: datetime.date | None = None) -> str:
+    """Why the public may not have ``period`` (a translated sentence), or "" when it is published."""
+    today = today or timezone.localdate()
+    if period.kind != PUBLIC_PERIOD_KIND or period.after > today:
+        return _("Public figures are published for whole quarters that have ended, such as %(example)s.") % {
+            "example": Period.containing(PUBLIC_PERIOD_KIND, today).previous().key
+        }
+    if not _frozen_network_snapshots(period).exists():
+        return _("The figures of %(period)s are not published yet: a quarter's figures appear once they are final.") % {
+            "period": period.key
+        }
+    return ""
+
+
+def public_tables(*, indicators=None, period: Period, dimensions=(), now=None) -> tuple[queries.IndicatorTable, ...]:
+    """The protected network tables of ``period`` by ``dimensions`` that frozen snapshots hold,
+    for the indicators in force at the period's end (``indicators``: codes, default all). Nothing
+    is computed live: an indicator or a breakdown without a frozen snapshot is left out."""
+    keys = [dimension.key for dimension in resolve(dimensions)]
+    in_force = queries.current_indicators(
+        None if indicators is None else [getattr(code, "code", code) for code in indicators], on=period.end
+    )
+    stored = set(
+        _frozen_network_snapshots(period, keys)
+        .filter(indicator__in=[indicator.pk for indicator in in_force])
+        .values_list("indicator_id", flat=True)
+    )
+    chosen = [indicator for indicator in in_force if indicator.pk in stored]
+    if not chosen:
+        return ()
+    tables = queries.indicator_values(public=True, indicators=chosen, period=period, dimensions=keys, now=now)
+    # Fail closed should the selector ever set a stored snapshot aside and compute instead.
+    return tuple(table for table in tables if table.source == queries.SNAPSHOT)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -290,7 +369,7 @@ def hxl_rows(export: Export) -> list[list]:
     """The label row, the hashtag row, then one row per category of the code dimensions."""
     coded = [dimension for dimension in export.dimensions if dimension.hxl]
     if export.public and any(not dimension.public for dimension in coded):
-        raise ValueError("A public export is never broken down by organization.")
+        raise ValueError(_("Public figures are never broken down by organization."))
     attributed = [dimension for dimension in export.dimensions if not dimension.hxl]
     positions = {dimension.key: i for i, dimension in enumerate(export.dimensions)}
     # Categories of every dimension, as the tables list them (every table of an export has them).
@@ -399,15 +478,27 @@ def notes_rows(export: Export) -> list[list]:
 # The files
 
 
+def organization_identifiers() -> list[str]:
+    """Every text that would name an organization (GBVIMS rule), for the last check on public
+    outputs: names, acronyms and alternate names of every organization, active or not. One query."""
+    identifiers = []
+    for texts in Organization.objects.values_list("name", "acronym", "alternate_name"):
+        identifiers += [text for text in texts if text]
+    return identifiers
+
+
 def check_public(export: Export, sheets: list[list[list]]) -> None:
-    """The last check on a public file: no text in it names an organization (``ValueError``)."""
+    """The last check on a public file: no text in it names an organization (``ValueError`` with a
+    message that does not repeat the name)."""
     if not export.public:
         return
-    identifiers = []
-    for name, acronym, other in Organization.objects.values_list("name", "acronym", "alternate_name"):
-        identifiers += [name, acronym, other]
     texts = [value for rows in sheets for row in rows for value in row if isinstance(value, str)]
-    disclosure.refuse_organization_names(texts, identifiers)
+    try:
+        disclosure.refuse_organization_names(texts, organization_identifiers())
+    except ValueError:
+        raise ValueError(
+            _("This file is not available: a text in it could name an organization, which public figures never do.")
+        ) from None
 
 
 def csv_file(export: Export) -> bytes:
@@ -430,42 +521,7 @@ def xlsx_file(export: Export) -> bytes:
         (_("Notes"), notes_rows(export), 0),
     ]
     check_public(export, [rows for _title, rows, _header in sheets])
-    return workbook_bytes(sheets, right_to_left=translation.get_language_bidi())
-
-
-def workbook_bytes(sheets, *, right_to_left: bool = False) -> bytes:
-    """A workbook of (title, rows, header rows) sheets, every cell through ``csvsafe.safe_cell``
-    (``csvsafe.xlsx_bytes`` writes one sheet only): headers bold and frozen, columns sized."""
-    from openpyxl import Workbook
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Font
-    from openpyxl.utils import get_column_letter
-
-    workbook = Workbook()
-    workbook.remove(workbook.active)
-    bold = Font(bold=True)
-    for title, rows, header_rows in sheets:
-        sheet = workbook.create_sheet(ILLEGAL_CHARACTERS_RE.sub("", str(title))[:31] or "Sheet")
-        sheet.sheet_view.rightToLeft = right_to_left
-        widths: dict[int, int] = {}
-        for row_number, row in enumerate(rows, start=1):
-            for column_number, raw in enumerate(row, start=1):
-                value = csvsafe.safe_cell(raw)
-                if isinstance(value, str):
-                    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-                cell = sheet.cell(row=row_number, column=column_number, value=value)
-                if isinstance(value, str):
-                    cell.data_type = "s"  # a string cell is never a formula
-                if row_number <= header_rows:
-                    cell.font = bold
-                widths[column_number] = max(widths.get(column_number, 0), len(str(value)))
-        for column_number, width in widths.items():
-            sheet.column_dimensions[get_column_letter(column_number)].width = min(max(width + 2, 8), 60)
-        if header_rows:
-            sheet.freeze_panes = sheet.cell(row=header_rows + 1, column=1)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return csvsafe.workbook_bytes(sheets, right_to_left=translation.get_language_bidi())
 
 
 def render(export: Export, kind: str) -> tuple[bytes, str, str]:
@@ -476,4 +532,4 @@ def render(export: Export, kind: str) -> tuple[bytes, str, str]:
         return hxl_file(export), CSV_TYPE, export.filename("csv", kind="indicators-hxl")
     if kind == XLSX:
         return xlsx_file(export), XLSX_TYPE, export.filename("xlsx")
-    raise ValueError(f"Unknown export format {kind!r}.")
+    raise ValueError(_("Unknown export format %(kind)s.") % {"kind": repr(kind)[:20]})

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from caseway.directory.forms import FastSelect
+from caseway.indicators.dimensions import resolve
 from caseway.indicators.models import Indicator
 from caseway.indicators.periods import Period, PeriodKind
 from caseway.orgs.models import Organization, OrganizationType
@@ -103,6 +104,11 @@ class DashboardFilterForm(forms.Form):
             self.add_error("and_by", _("Choose the first breakdown before the second."))
         elif and_by and and_by == by:
             self.add_error("and_by", _("Choose two different breakdowns."))
+        elif and_by:
+            try:
+                resolve((by, and_by))  # the pairs offered: sex with one other (dimensions.PAIRED_WITH)
+            except ValueError as error:
+                self.add_error("and_by", str(error))
         return data
 
     def filters(self) -> Filters:

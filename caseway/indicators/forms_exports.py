@@ -1,5 +1,7 @@
 """The filters of the exports, the printable report and the API: period, scope, disaggregation,
-indicators. Query-string fields; lists come as ``a,b`` or as the same name repeated."""
+indicators. Query-string fields; lists come as ``a,b`` or as the same name repeated. And the
+transparency page's filters (``PublicFilterForm``): its periods are the published quarters only,
+like the public downloads' (``exports.published_periods``)."""
 
 import datetime
 
@@ -7,7 +9,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from caseway.indicators import exports
 from caseway.indicators.dimensions import DIMENSIONS, resolve
+from caseway.indicators.forms import DashboardFilterForm
 from caseway.indicators.models import Indicator
 from caseway.indicators.periods import Period, PeriodKind, Scope
 
@@ -34,6 +38,17 @@ class DimensionsInput(ListInput):
 
 def split(text: str) -> list[str]:
     return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+NOTHING_PUBLISHED = _("No figures are published yet: a quarter's figures appear here once they are final.")
+
+
+def parse_period(text: str) -> Period:
+    """``Period.parse`` with its (translated) message as a form error."""
+    try:
+        return Period.parse(text)
+    except ValueError as error:
+        raise forms.ValidationError(str(error), code="period") from None
 
 
 def default_period(today: datetime.date | None = None) -> Period:
@@ -76,14 +91,24 @@ class ExportFilterForm(forms.Form):
 
     def clean_period(self) -> Period:
         text = self.cleaned_data.get("period")
+        if self.public:
+            return self._public_period(text)
         if not text:
             return default_period()
-        try:
-            return Period.parse(text)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Enter a period such as 2026-03 (a month), 2026-Q1 (a quarter) or 2026 (a year)."), code="period"
-            ) from None
+        return parse_period(text)
+
+    def _public_period(self, text: str) -> Period:
+        """A published quarter (the latest by default): the public never gets another period."""
+        if not text:
+            published = exports.published_periods(limit=1)
+            if not published:
+                raise forms.ValidationError(NOTHING_PUBLISHED, code="period")
+            return published[0]
+        period = parse_period(text)
+        refusal = exports.public_period_refusal(period)
+        if refusal:
+            raise forms.ValidationError(refusal, code="period")
+        return period
 
     def clean_scope(self) -> Scope | None:
         text = (self.cleaned_data.get("scope") or "").strip()
@@ -135,3 +160,29 @@ class ExportFilterForm(forms.Form):
 
     def errors_text(self) -> str:
         return "\n".join(str(message) for messages in self.errors.values() for message in messages)
+
+
+class PublicFilterForm(DashboardFilterForm):
+    """The transparency page's filters: the period is one of ``periods`` (the published quarters,
+    the latest by default), never a month, a year or the unfinished quarter."""
+
+    def __init__(self, data, *, indicators, dimensions, periods: list[Period]):
+        super().__init__(data, indicators=indicators, dimensions=dimensions)
+        keys = [period.key for period in periods]
+        field = self.fields["period"]
+        field.choices = [(key, key) for key in keys]
+        given = data.get("period") if data is not None else None
+        if not given and keys:
+            self.data["period"] = keys[0]
+        field.error_messages = {**field.error_messages, "invalid_choice": _public_period_message(given)}
+
+
+def _public_period_message(text) -> str:
+    """Why a period typed into the public page's address is not offered."""
+    if not text:
+        return str(NOTHING_PUBLISHED)
+    try:
+        period = Period.parse(text)
+    except ValueError as error:
+        return str(error)
+    return exports.public_period_refusal(period) or _("Choose one of the quarters offered.")

@@ -3,10 +3,12 @@ how coordinators record it, and the donor's protected tables.
 
 The rule: a donor sees the indicators of the organizations it funds *for the whole* of a period
 (``FundedOrganization.covers``), added up together as one scope, like a small network. Never a
-person; never one organization's figures on their own, unless it funds at least
-``BREAKDOWN_MINIMUM`` organizations for that period (then the breakdown by organization is offered,
-with the usual disclosure control on every cell). A donor that funds nobody for a period sees
-nothing for it. Everyone else: 404, like something that does not exist.
+person; never one organization's figures on their own: a donor that funds fewer than
+``TOGETHER_MINIMUM`` organizations for the whole of a period sees nothing for it, and the breakdown
+by organization is offered only when it funds at least ``BREAKDOWN_MINIMUM`` (with the usual
+disclosure control on every cell). Not prevented: differencing
+periods in which a donor funds different sets (A and B, then A and C); each period is protected
+on its own. Everyone else: 404, like something that does not exist.
 
 Temporary by design: the funding app should replace ``FundedOrganization`` and this module (the
 donor's scope then comes from its grants); ``access.check_scope`` should then admit donors for the
@@ -24,44 +26,39 @@ from django.utils.translation import gettext as _
 
 from caseway import audit
 from caseway.indicators import queries
+from caseway.indicators.access import active_membership
 from caseway.indicators.dimensions import resolve
 from caseway.indicators.models import FundedOrganization
 from caseway.indicators.periods import Period, Scope
-from caseway.lib import disclosure
 from caseway.orgs.models import Organization, OrganizationType
 from caseway.orgs.permissions import Action
 
 # A donor sees its grantees one by one only when it funds at least this many in the period.
 BREAKDOWN_MINIMUM = 3
+# A donor sees figures only of at least this many organizations together.
+TOGETHER_MINIMUM = 2
 
 
 # ---------------------------------------------------------------------------------------------
 # Access
 
 
-def _active(membership) -> bool:
-    if membership is None:
-        return False
-    if not membership.is_active:
-        return False
-    return bool(membership.organization.is_active)
-
-
 def may_view_funded(membership) -> bool:
-    if not _active(membership):
+    if not active_membership(membership):
         return False
     return membership.allows(Action.VIEW_FUNDED_INDICATORS)
 
 
 def may_record_funding(membership) -> bool:
-    if not _active(membership):
+    if not active_membership(membership):
         return False
     return membership.allows(Action.RECORD_FUNDING)
 
 
 def funded_organization_ids(membership, period: Period) -> list[int]:
     """The organizations the membership's donor funds for the whole of ``period`` (active ones),
-    sorted. ``Http404`` for anyone who is not a donor. One query."""
+    sorted; none when it funds fewer than ``TOGETHER_MINIMUM`` (their figures would be one
+    organization's on their own). ``Http404`` for anyone who is not a donor. One query."""
     if not may_view_funded(membership):
         raise Http404
     links = FundedOrganization.objects.filter(
@@ -69,7 +66,8 @@ def funded_organization_ids(membership, period: Period) -> list[int]:
         organization__is_active=True,
         starts_on__lte=period.start,
     ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=period.end))
-    return sorted(set(links.values_list("organization_id", flat=True)))
+    ids = sorted(set(links.values_list("organization_id", flat=True)))
+    return ids if len(ids) >= TOGETHER_MINIMUM else []
 
 
 def may_break_down_by_organization(organization_ids) -> bool:
@@ -107,7 +105,7 @@ def funded_values(
     if by_organization and not may_break_down_by_organization(ids):
         raise ValueError(_("Figures by organization are shown when you fund several organizations."))
     scope = Scope.of(*ids)
-    return scope, _tables(
+    return scope, queries.protected_tables(
         indicators=indicators,
         period=period,
         scope=scope,
@@ -115,49 +113,6 @@ def funded_values(
         from_snapshot=from_snapshot,
         now=now,
     )
-
-
-def _tables(*, indicators, period, scope, dimensions, from_snapshot, now) -> tuple:
-    """The body of ``queries.indicator_values`` once the scope is decided (same protection, same
-    fixed number of queries). To fold back into it when ``access`` knows donors."""
-    keys = tuple(dimension.key for dimension in dimensions)
-    wanted = [
-        indicator
-        for indicator in queries._chosen(indicators, period)
-        if all(key in indicator.dimensions for key in keys)
-    ]
-    labelled = [dimension.categories(scope) for dimension in dimensions]
-    categories = [[key for key, _label in listed] for listed in labelled]
-    stored = queries._snapshots(wanted, period, scope, keys) if from_snapshot else {}
-    now = now or timezone.now()
-    limit = disclosure.threshold()
-    tables = []
-    for indicator in wanted:
-        snapshot = stored.get(indicator.pk)
-        if snapshot is not None:
-            raw, source, computed_at = queries.Raw.from_json(snapshot.cells), queries.SNAPSHOT, snapshot.computed_at
-        else:
-            raw = queries.compute(indicator, period=period, scope=scope, dimensions=keys, now=now)
-            source, computed_at = queries.LIVE, now
-        cells, rows, columns, total = queries.protect(indicator, raw, categories, limit)
-        tables.append(
-            queries.IndicatorTable(
-                indicator=indicator,
-                period=period,
-                scope=scope,
-                dimensions=keys,
-                rows=tuple(labelled[0]) if labelled else (),
-                columns=tuple(labelled[1]) if len(labelled) > 1 else (),
-                cells=cells,
-                row_totals=rows,
-                column_totals=columns,
-                total=total,
-                threshold=limit,
-                source=source,
-                computed_at=computed_at,
-            )
-        )
-    return tuple(tables)
 
 
 # ---------------------------------------------------------------------------------------------

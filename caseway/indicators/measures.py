@@ -22,7 +22,9 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Case,
+    CharField,
     Count,
+    DateTimeField,
     DurationField,
     Exists,
     ExpressionWrapper,
@@ -35,7 +37,7 @@ from django.db.models import (
     When,
     Window,
 )
-from django.db.models.functions import RowNumber, TruncDate
+from django.db.models.functions import DenseRank, RowNumber, TruncDate
 from django.utils import timezone
 
 from caseway.casework.models import Appointment, Goal, Milestone
@@ -146,43 +148,80 @@ def _key(value) -> str:
     return "unknown" if value is None or value == "" else str(value)
 
 
-def count(measure_: Measure, context: Context, scope: Scope, dimensions=()) -> dict[tuple, int]:
-    """{(category key, ...): count} in one query; () for no dimension."""
-    units, names = _keys(population(measure_, context, scope), measure_, dimensions)
-    counted = Count(measure_.counted, distinct=True)
+@dataclass(frozen=True)
+class Counts:
+    """What one measure counts, by cell: ``units`` per cell (keys: one category key per dimension;
+    () without dimension), ``people`` (distinct clients) and ``organizations`` (distinct
+    organizations whose work it is) per cell *and* margin (``MARGIN`` in a key: every category of
+    that dimension). Disclosure thresholds apply to people, not to units: one person's ten
+    referrals are one person."""
+
+    units: dict
+    people: dict
+    organizations: dict
+
+
+def count(measure_: Measure, context: Context, scope: Scope, dimensions=(), *, units=None) -> Counts:
+    """``Counts`` of the measure (or of ``units``, a subset of its population), in one query: one
+    grouped select per cell and margin level, put together with UNION ALL."""
+    if units is None:
+        units = population(measure_, context, scope)
+    units, names = _keys(units, measure_, dimensions)
+    aggregates = {
+        "n": Count(measure_.counted, distinct=True),
+        "people": Count(measure_.client, distinct=True),
+        "organizations": Count(measure_.organization, distinct=True),
+    }
     if not names:
-        return {(): units.aggregate(n=counted)["n"]}
-    rows = units.values(*names).annotate(n=counted).order_by()
-    result = {}
+        row = units.aggregate(**aggregates)
+        return Counts({(): row["n"]}, {(): row["people"]}, {(): row["organizations"]})
+    keys = [f"key{i}" for i in range(len(names))]
+    parts = []
+    for partition in _partitions(names):
+        levels = {
+            key: F(name) if name in partition else Value(MARGIN, output_field=CharField())
+            for key, name in zip(keys, names, strict=True)
+        }
+        parts.append(units.annotate(**levels).values(*keys).annotate(**aggregates).order_by())
+    rows = parts[0].union(*parts[1:], all=True).order_by()
+    result = Counts({}, {}, {})
     for row in rows:
-        key = tuple(_key(row[name]) for name in names)
-        result[key] = result.get(key, 0) + row["n"]
+        key = tuple(_key(row[k]) if row[k] != MARGIN else MARGIN for k in keys)
+        if MARGIN not in key:
+            result.units[key] = result.units.get(key, 0) + row["n"]
+        result.people[key] = result.people.get(key, 0) + row["people"]
+        result.organizations[key] = result.organizations.get(key, 0) + row["organizations"]
     return result
 
 
-def medians(measure_: Measure, context: Context, scope: Scope, dimensions=()) -> dict[tuple, tuple[int, float]]:
-    """{(key or "*", ...): (how many values, their median in days)} for every cell and margin with
-    values, in one query: each partition's rows are numbered by length and only the middle ones
-    come back."""
+def medians(measure_: Measure, context: Context, scope: Scope, dimensions=()) -> dict[tuple, tuple[int, float, int]]:
+    """{(key or "*", ...): (how many values, their median in days, how many people)} for every
+    cell and margin with values, in one query: each partition's rows are numbered by length and
+    only the middle ones come back; the number of distinct clients of a partition is read on any of
+    its rows as the rank of its client counted from both ends (dense ranks), less one."""
     units, names = _keys(population(measure_, context, scope), measure_, dimensions)
     partitions = _partitions(names)
     windows, middle = {}, Q()
+    client = F(measure_.client)
     for i, partition in enumerate(partitions):
         by = [F(name) for name in partition] or None
         windows[f"pos{i}"] = Window(RowNumber(), partition_by=by, order_by=[F("length").asc(), F("pk").asc()])
         windows[f"n{i}"] = Window(Count("pk"), partition_by=by)
+        windows[f"up{i}"] = Window(DenseRank(), partition_by=by, order_by=[client.asc()])
+        windows[f"down{i}"] = Window(DenseRank(), partition_by=by, order_by=[client.desc()])
         middle |= Q(**{f"pos{i}": (F(f"n{i}") + 1) / 2}) | Q(**{f"pos{i}": F(f"n{i}") / 2 + 1})
     rows = units.annotate(**windows).filter(middle).values(*names, "length", *windows)
-    found: dict[tuple, tuple[int, list]] = {}
+    found: dict[tuple, tuple[int, int, list]] = {}
     for row in rows:
         for i, partition in enumerate(partitions):
             position, size = row[f"pos{i}"], row[f"n{i}"]
             if position not in ((size + 1) // 2, size // 2 + 1):
                 continue
             key = tuple(_key(row[name]) if name in partition else MARGIN for name in names)
-            _size, lengths = found.setdefault(key, (size, []))
+            people = row[f"up{i}"] + row[f"down{i}"] - 1
+            _size, _people, lengths = found.setdefault(key, (size, people, []))
             lengths.append(_days(row["length"]))
-    return {key: (size, _middle(lengths)) for key, (size, lengths) in found.items()}
+    return {key: (size, _middle(lengths), people) for key, (size, people, lengths) in found.items()}
 
 
 def _partitions(names):
@@ -326,7 +365,10 @@ GOAL = {"client": "plan__case__client", "organization": "plan__case__organizatio
 
 @measure("goals_due", **GOAL)
 def goals_due(context: Context):
-    return Goal.objects.filter(context.days_in_period("target_date"))
+    """Goals whose target date falls in the period and has passed (or already achieved): a goal
+    still ahead is not due yet, like a deadline."""
+    due = Goal.objects.filter(context.days_in_period("target_date"))
+    return due.filter(Q(target_date__lt=context.today) | Q(status=Goal.Status.ACHIEVED))
 
 
 @measure("goals_achieved", **GOAL)
@@ -392,8 +434,13 @@ def _closed_cohort(context, days):
 
 
 def _employed(context, days):
+    """Employed by ``days`` after closure, whatever the length of the period (a yearly period must
+    not stretch "6 months after" to a year)."""
     reached_by = min(context.period.end, context.today)
-    employed = Milestone.objects.filter(case_id=OuterRef("pk"), kind__in=EMPLOYMENT, reached_on__lte=reached_by)
+    mark = ExpressionWrapper(OuterRef("closed_at") + datetime.timedelta(days=days), output_field=DateTimeField())
+    employed = Milestone.objects.filter(case_id=OuterRef("pk"), kind__in=EMPLOYMENT, reached_on__lte=reached_by).filter(
+        reached_on__lte=mark
+    )
     return _closed_cohort(context, days).filter(Exists(employed))
 
 

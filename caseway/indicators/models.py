@@ -127,6 +127,9 @@ class Snapshot(models.Model):
     cells = models.JSONField()
     computed_at = models.DateTimeField(default=timezone.now)
     frozen_at = models.DateTimeField(null=True, blank=True)
+    # ``dimensions.fingerprint``: the format and categories it was stored under; a snapshot whose
+    # fingerprint is not today's is not read (an older format, or age bands changed since).
+    fingerprint = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [

@@ -10,9 +10,13 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 NETWORK = "network"
+# The years a period may fall in. Django's dates stop at 9999, so a period near it has no end
+# (``after`` cannot be computed); no programme reports on periods outside these either.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 class PeriodKind(models.TextChoices):
@@ -24,6 +28,11 @@ class PeriodKind(models.TextChoices):
 _KEY = re.compile(r"^(?P<year>\d{4})(?:-(?:(?P<month>\d{2})|Q(?P<quarter>[1-4])))?$")
 
 
+def _not_a_period() -> str:
+    # The text typed is not repeated: it may be long, or anything at all.
+    return gettext("Enter a period such as 2026-03 (a month), 2026-Q1 (a quarter) or 2026 (a year).")
+
+
 @dataclass(frozen=True)
 class Period:
     """A calendar month, quarter or year, in the site's time zone."""
@@ -33,11 +42,11 @@ class Period:
 
     def __post_init__(self):
         if self.kind not in PeriodKind.values:
-            raise ValueError(f"Unknown period kind {self.kind!r}.")
+            raise ValueError(gettext("Unknown period kind %(kind)s.") % {"kind": repr(self.kind)[:40]})
         if self.start.day != 1 or (self.kind == PeriodKind.QUARTER and self.start.month % 3 != 1):
-            raise ValueError("A period starts on the first day of its month, quarter or year.")
+            raise ValueError(gettext("A period starts on the first day of its month, quarter or year."))
         if self.kind == PeriodKind.YEAR and self.start.month != 1:
-            raise ValueError("A year starts in January.")
+            raise ValueError(gettext("A year starts in January."))
 
     @classmethod
     def month(cls, year: int, month: int) -> "Period":
@@ -53,15 +62,20 @@ class Period:
 
     @classmethod
     def parse(cls, key: str) -> "Period":
-        """``2026-03``, ``2026-Q1`` or ``2026``; ``ValueError`` for anything else."""
+        """``2026-03``, ``2026-Q1`` or ``2026``, in ``FIRST_YEAR``–``LAST_YEAR``; ``ValueError``
+        with a translated message, fit to show the person who typed it, for anything else."""
         match = _KEY.match((key or "").strip())
         if not match:
-            raise ValueError(f"{key!r} is not a period such as 2026-03, 2026-Q1 or 2026.")
+            raise ValueError(_not_a_period())
         year = int(match["year"])
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValueError(
+                gettext("Enter a period between %(first)s and %(last)s.") % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
         if match["month"]:
             month = int(match["month"])
             if not 1 <= month <= 12:
-                raise ValueError(f"{key!r} is not a period such as 2026-03, 2026-Q1 or 2026.")
+                raise ValueError(_not_a_period())
             return cls.month(year, month)
         if match["quarter"]:
             return cls.quarter(year, int(match["quarter"]))
@@ -127,7 +141,7 @@ class Scope:
     def of(cls, *organizations) -> "Scope":
         ids = frozenset(str(getattr(organization, "pk", organization)) for organization in organizations)
         if not ids:
-            raise ValueError("A scope of organizations names at least one.")
+            raise ValueError(gettext("A scope of organizations names at least one."))
         return cls(ids)
 
     @property
@@ -146,4 +160,4 @@ class Scope:
             return cls.network()
         if key.startswith("org:") and len(key) > 4:
             return cls.of(*key[4:].split(","))
-        raise ValueError(f"{key!r} is not a scope.")
+        raise ValueError(gettext("Enter network, or org: followed by organization numbers (org:12,14)."))

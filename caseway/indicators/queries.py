@@ -10,6 +10,13 @@
   categories (areas, organizations), plus the live computations of what no snapshot holds.
 - ``progress``: the targets of a scope and period, with the value reached and how far along.
 
+Thresholds count *people*: every count comes with its number of distinct clients per cell and
+margin (same query), and an entry of fewer than the threshold in people is hidden however many
+units (referrals, goals, deadlines...) it holds; in public, an entry counted from a single
+organization too. A table by two dimensions is protected with its two one-way tables
+(``disclosure.protect_two_way``), stored in one order (sex first) and turned when asked the other
+way; a stored snapshot is never mixed with live figures of the same period and scope.
+
 How a rate is protected: its numerator and its *rest* (denominator − numerator) are each a count
 table protected with complementary suppression; a denominator is shown only where both its parts
 are, and a percentage only where both are and ``protect_share`` allows it, so no hidden count can
@@ -21,11 +28,12 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Case, F, JSONField, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway.indicators import access, measures
-from caseway.indicators.dimensions import UNKNOWN, Dimension, resolve
+from caseway.indicators.dimensions import DIMENSIONS, UNKNOWN, Dimension, fingerprint, resolve, stored_order
 from caseway.indicators.measures import MARGIN, Context
 from caseway.indicators.models import Direction, Indicator, Snapshot, Target, Unit
 from caseway.indicators.periods import Period, Scope
@@ -40,12 +48,19 @@ SNAPSHOT, LIVE = "snapshot", "live"
 
 @dataclass(frozen=True)
 class Raw:
-    """Counts per cell (keys: one category key per dimension) and, for a median, per cell and
-    margin ("*") the number of values and their median in days."""
+    """Units counted per cell (keys: one category key per dimension) and, for a median, per cell
+    and margin ("*") the number of values and their median in days. ``people``: distinct clients
+    per cell *and* margin, of the numerator (a count, a rate's part) or of a median's values;
+    ``rest_people``: of a rate's rest (denominator − numerator); ``organizations`` and
+    ``rest_organizations`` likewise, distinct organizations. The thresholds apply to people."""
 
     numerator: dict
     denominator: dict | None = None
     medians: dict | None = None
+    people: dict | None = None
+    rest_people: dict | None = None
+    organizations: dict | None = None
+    rest_organizations: dict | None = None
 
     def to_json(self) -> dict:
         def pairs(counts):
@@ -57,6 +72,10 @@ class Raw:
             "medians": None
             if self.medians is None
             else [[list(key), base, days] for key, (base, days) in sorted(self.medians.items())],
+            "people": pairs(self.people),
+            "rest_people": pairs(self.rest_people),
+            "organizations": pairs(self.organizations),
+            "rest_organizations": pairs(self.rest_organizations),
         }
 
     @classmethod
@@ -69,7 +88,19 @@ class Raw:
             numerator=counts(data.get("numerator")) or {},
             denominator=counts(data.get("denominator")),
             medians=None if medians is None else {tuple(key): (base, days) for key, base, days in medians},
+            people=counts(data.get("people")),
+            rest_people=counts(data.get("rest_people")),
+            organizations=counts(data.get("organizations")),
+            rest_organizations=counts(data.get("rest_organizations")),
         )
+
+    def turned(self) -> "Raw":
+        """The same figures with the two dimensions' places swapped."""
+
+        def swap(counts):
+            return None if counts is None else {tuple(reversed(key)): value for key, value in counts.items()}
+
+        return Raw(*(swap(getattr(self, name)) for name in self.__dataclass_fields__))
 
 
 def check_dimensions(indicator: Indicator, dimensions) -> tuple[Dimension, ...]:
@@ -84,17 +115,35 @@ def check_dimensions(indicator: Indicator, dimensions) -> tuple[Dimension, ...]:
 
 
 def compute(indicator: Indicator, *, period: Period, scope: Scope, dimensions=(), now=None) -> Raw:
-    """``indicator`` for ``period`` and ``scope``, by ``dimensions`` (keys), from the database."""
+    """``indicator`` for ``period`` and ``scope``, by ``dimensions`` (keys), from the database: one
+    query per measure (a rate: its numerator, and its rest, the denominator's units the numerator
+    does not count, so that the people of each part are known)."""
     chosen = check_dimensions(indicator, dimensions)
     context = Context(period=period, now=now or timezone.now())
     numerator = measures.get(indicator.numerator)
     if indicator.unit == Unit.MEDIAN_DAYS:
-        return Raw(numerator={}, medians=measures.medians(numerator, context, scope, chosen))
-    counts = measures.count(numerator, context, scope, chosen)
+        found = measures.medians(numerator, context, scope, chosen)
+        return Raw(
+            numerator={},
+            medians={key: (base, days) for key, (base, days, _people) in found.items()},
+            people={key: people for key, (_base, _days, people) in found.items()},
+        )
+    counted = measures.count(numerator, context, scope, chosen)
     if not indicator.denominator:
-        return Raw(numerator=counts)
+        return Raw(numerator=counted.units, people=counted.people, organizations=counted.organizations)
+    base = measures.get(indicator.denominator)
+    parts = measures.population(numerator, context, scope).values("pk")
+    rest = measures.count(
+        base, context, scope, chosen, units=measures.population(base, context, scope).exclude(pk__in=parts)
+    )
+    keys = set(counted.units) | set(rest.units)
     return Raw(
-        numerator=counts, denominator=measures.count(measures.get(indicator.denominator), context, scope, chosen)
+        numerator=counted.units,
+        denominator={key: counted.units.get(key, 0) + rest.units.get(key, 0) for key in keys},
+        people=counted.people,
+        rest_people=rest.people,
+        organizations=counted.organizations,
+        rest_organizations=rest.organizations,
     )
 
 
@@ -166,25 +215,86 @@ class _Grid:
 
 def _normalize(counts: dict, categories: list[list[str]]) -> dict:
     """Keys outside the listed categories (an area added since) count under "unknown"."""
+    return _merged(counts, categories)[0]
+
+
+def _merged(counts: dict, categories: list[list[str]]) -> tuple[dict, set]:
+    """(``counts`` with unlisted keys under "unknown", the keys that received unlisted ones).
+    Margins ("*") stay margins."""
     listed = [set(keys) for keys in categories]
-    result = {}
+    result, merged = {}, set()
     for key, value in counts.items():
-        fixed = tuple(part if part in listed[i] else UNKNOWN for i, part in enumerate(key))
+        fixed = tuple(part if part == MARGIN or part in listed[i] else UNKNOWN for i, part in enumerate(key))
+        if fixed != key:
+            merged.add(fixed)
         result[fixed] = result.get(fixed, 0) + value
-    return result
+    return result, merged
 
 
-def _grid(counts: dict, categories: list[list[str]], limit: int) -> _Grid:
+# A public cell fed by a single organization is that organization's figure (GBVIMS rule): public
+# tables hide cells, margins and totals counted from fewer organizations than this.
+PUBLIC_MINIMUM_ORGANIZATIONS = 2
+
+
+@dataclass(frozen=True)
+class _Few:
+    """Which entries to hide whatever their count: too few people (or, in public, organizations)."""
+
+    people: dict
+    organizations: dict | None
+    limit: int
+
+    def __call__(self, key) -> bool:
+        if disclosure.is_small(self.people.get(key, 0), self.limit):
+            return True
+        if self.organizations is None:
+            return False
+        return 0 < self.organizations.get(key, 0) < PUBLIC_MINIMUM_ORGANIZATIONS
+
+
+def _few(people, organizations, categories, limit, public) -> _Few:
+    if people is None:
+        # A result without its people (stored in an older format) is never protected by units.
+        raise ValueError("These figures were stored without their number of people: recompute them.")
+    shown_organizations = _normalize(organizations or {}, categories) if public else None
+    return _Few(_normalize(people, categories), shown_organizations, limit)
+
+
+def _margin(n: int) -> tuple:
+    return (MARGIN,) * n
+
+
+def _grid(counts: dict, categories: list[list[str]], limit: int, few: _Few, *, columns_apart=False) -> _Grid:
+    """``counts`` protected in the table's shape. One way: ``disclosure.protect_one_way``; two ways:
+    ``disclosure.protect_two_way``, whose margins are exactly the one-way tables, so the tables of
+    one indicator, period and scope can be read together."""
     if len(categories) == 0:
         # A figure on its own: a one-cell table (the cell is its own total).
-        return _Grid((), (), (), disclosure.protect_counts([counts.get((), 0)], threshold=limit).values[0])
+        count = counts.get((), 0)
+        return _Grid(
+            (), (), (), disclosure.protect_counts([count], threshold=limit, forced=[0] if few(()) else []).values[0]
+        )
     if len(categories) == 1:
         values = [counts.get((key,), 0) for key in categories[0]]
-        protected = disclosure.protect_counts(values, threshold=limit, total_published=True)
+        protected = disclosure.protect_one_way(
+            values,
+            threshold=limit,
+            forced=[i for i, key in enumerate(categories[0]) if few((key,))],
+            total_hidden=disclosure.is_small(sum(values), limit) or few(_margin(1)),
+        )
         return _Grid((), protected.values, (), protected.total)
     rows, columns = categories
     matrix = [[counts.get((row, column), 0) for column in columns] for row in rows]
-    protected = disclosure.protect_table(matrix, threshold=limit, total_published=True)
+    total = sum(sum(row) for row in matrix)
+    protected = disclosure.protect_two_way(
+        matrix,
+        threshold=limit,
+        hidden_cells=[(r, c) for r, row in enumerate(rows) for c, column in enumerate(columns) if few((row, column))],
+        hidden_rows=[r for r, row in enumerate(rows) if few((row, MARGIN))],
+        hidden_columns=[c for c, column in enumerate(columns) if few((MARGIN, column))],
+        total_hidden=disclosure.is_small(total, limit) or few(_margin(2)),
+        columns_apart=columns_apart,
+    )
     return _Grid(protected.cells, protected.row_totals, protected.column_totals, protected.total)
 
 
@@ -256,17 +366,28 @@ def _median_cell(limit):
     return cell
 
 
-def protect(indicator: Indicator, raw: Raw, categories: list[list[str]], limit: int) -> tuple:
-    """(cells, row totals, column totals, total) of ``Cell``, through ``lib.disclosure``."""
+def protect(
+    indicator: Indicator, raw: Raw, categories: list[list[str]], limit: int, *, public=False, columns_apart=False
+) -> tuple:
+    """(cells, row totals, column totals, total) of ``Cell``, through ``lib.disclosure``.
+
+    Every count is hidden where it holds fewer than ``limit`` *people* (and, in public, where it
+    comes from a single organization), whatever its number of units; ``columns_apart``: each
+    column is also shown as a table of its own (the organizations of a network table)."""
+    options = {"columns_apart": columns_apart}
     if indicator.unit == Unit.MEDIAN_DAYS:
         medians = raw.medians or {}
         sizes = _normalize({key: base for key, (base, _days) in medians.items() if MARGIN not in key}, categories)
-        days = {key: value for key, (_base, value) in medians.items()}
+        few = _few(raw.people, None, categories, limit, False)
+        days, merged = _merged({key: value for key, (_base, value) in medians.items()}, categories)
+        # A median of keys put together under "not known" is the median of none of them.
+        days = {key: None if key in merged else value for key, value in days.items()}
         median_grid = _median_grid(days, categories)
-        return _map(_median_cell(limit), _grid(sizes, categories, limit), median_grid)
+        return _map(_median_cell(limit), _grid(sizes, categories, limit, few, **options), median_grid)
     numerators = _normalize(raw.numerator, categories)
+    few = _few(raw.people, raw.organizations, categories, limit, public)
     if not indicator.denominator:
-        return _map(_count_cell, _grid(numerators, categories, limit))
+        return _map(_count_cell, _grid(numerators, categories, limit, few, **options))
     denominators = _normalize(raw.denominator or {}, categories)
     rests = {}
     for key in set(numerators) | set(denominators):
@@ -274,10 +395,11 @@ def protect(indicator: Indicator, raw: Raw, categories: list[list[str]], limit: 
         if rest < 0:
             raise ValueError(f"{indicator}: the numerator is larger than the denominator in {key}.")
         rests[key] = rest
+    few_rest = _few(raw.rest_people, raw.rest_organizations, categories, limit, public)
     return _map(
         _rate_cell(limit),
-        _grid(numerators, categories, limit),
-        _grid(rests, categories, limit),
+        _grid(numerators, categories, limit, few, **options),
+        _grid(rests, categories, limit, few_rest, **options),
         _raw_grid(numerators, categories),
         _raw_grid(rests, categories),
     )
@@ -328,6 +450,10 @@ def _chosen(indicators, period: Period) -> list[Indicator]:
 # The selector
 
 
+class Unavailable(ValueError):
+    """A breakdown that cannot be shown for a period: its figures are stored without it."""
+
+
 def indicator_values(
     *,
     membership=None,
@@ -345,37 +471,90 @@ def indicator_values(
 
     ``membership``: a coordinator sees any scope (default the network), organization staff their
     organization only (the default); ``public=True`` the network only, never by organization.
-    Anyone else: ``Http404``. ``from_snapshot``: read stored snapshots, computing live only what
-    none holds; False: compute everything live.
+    Anyone else: ``Http404``. ``from_snapshot``: read stored snapshots; an indicator with no
+    snapshot at all for the period and scope is computed live, but one whose snapshots lack this
+    breakdown raises ``Unavailable`` (stored and live figures of one period are never mixed: a
+    consent withdrawn since would show as a difference). False: compute everything live.
     """
     chosen_dimensions = resolve(dimensions)
     scope = access.check_public(scope, chosen_dimensions) if public else access.check_scope(membership, scope)
-    keys = tuple(dimension.key for dimension in chosen_dimensions)
+    return protected_tables(
+        indicators=indicators,
+        period=period,
+        scope=scope,
+        dimensions=chosen_dimensions,
+        from_snapshot=from_snapshot,
+        now=now,
+        public=public,
+        # A coordinator sees each organization's own tables too: a network table by organization
+        # is protected so that it agrees with them.
+        organizations_apart=not public and scope.is_network,
+    )
+
+
+def protected_tables(
+    *,
+    indicators,
+    period: Period,
+    scope: Scope,
+    dimensions,
+    from_snapshot=True,
+    now=None,
+    public=False,
+    organizations_apart=False,
+) -> tuple[IndicatorTable, ...]:
+    """The body of ``indicator_values`` once the viewer may see ``scope`` (the donors' selector
+    shares it). Fixed number of queries: indicators, snapshots, one per dimension's categories
+    (areas, organizations), plus the live computations of what no snapshot holds."""
+    keys = tuple(dimension.key for dimension in dimensions)
+    order = stored_order(keys)
+    turned = order != keys
     wanted = [
         indicator for indicator in _chosen(indicators, period) if all(key in indicator.dimensions for key in keys)
     ]
-    labelled = [dimension.categories(scope) for dimension in chosen_dimensions]
+    labelled = [DIMENSIONS[key].categories(scope) for key in order]
     categories = [[key for key, _label in listed] for listed in labelled]
-    stored = _snapshots(wanted, period, scope, keys) if from_snapshot else {}
+    stored, snapshotted = _snapshots(wanted, period, scope, order) if from_snapshot else ({}, set())
+    expected = fingerprint(order)
     now = now or timezone.now()
     limit = disclosure.threshold()
+    columns_apart = organizations_apart and len(order) == 2 and order[1] == "organization"
     tables = []
     for indicator in wanted:
         snapshot = stored.get(indicator.pk)
-        if snapshot is not None:
-            raw, source, computed_at = Raw.from_json(snapshot.cells), SNAPSHOT, snapshot.computed_at
+        if snapshot is not None and snapshot["fingerprint"] == expected:
+            raw, source, computed_at = Raw.from_json(snapshot["wanted_cells"]), SNAPSHOT, snapshot["computed_at"]
+        elif indicator.pk in snapshotted:
+            raise Unavailable(
+                _(
+                    "The figures stored for %(period)s have no up-to-date breakdown by %(dimensions)s, and stored "
+                    "figures are never mixed with figures computed now: choose another breakdown or period."
+                )
+                % {
+                    "period": period.key,
+                    "dimensions": ", ".join(str(dimension.label) for dimension in dimensions) or _("nothing"),
+                }
+            )
         else:
-            raw = compute(indicator, period=period, scope=scope, dimensions=keys, now=now)
+            raw = compute(indicator, period=period, scope=scope, dimensions=order, now=now)
             source, computed_at = LIVE, now
-        cells, rows, columns, total = protect(indicator, raw, categories, limit)
+        cells, rows, columns, total = protect(
+            indicator, raw, categories, limit, public=public, columns_apart=columns_apart
+        )
+        row_labels = tuple(labelled[0]) if labelled else ()
+        column_labels = tuple(labelled[1]) if len(labelled) > 1 else ()
+        if turned:
+            cells = tuple(zip(*cells, strict=True)) if cells else ()
+            rows, columns = columns, rows
+            row_labels, column_labels = column_labels, row_labels
         tables.append(
             IndicatorTable(
                 indicator=indicator,
                 period=period,
                 scope=scope,
                 dimensions=keys,
-                rows=tuple(labelled[0]) if labelled else (),
-                columns=tuple(labelled[1]) if len(labelled) > 1 else (),
+                rows=row_labels,
+                columns=column_labels,
                 cells=cells,
                 row_totals=rows,
                 column_totals=columns,
@@ -392,17 +571,28 @@ def dimensions_key(keys) -> str:
     return ",".join(keys)
 
 
-def _snapshots(indicators, period: Period, scope: Scope, keys) -> dict:
+def _snapshots(indicators, period: Period, scope: Scope, keys) -> tuple[dict, set]:
+    """({indicator pk: the snapshot by ``keys``, as a dict}, the pks of indicators with any snapshot
+    for the period and scope), in one query (only the wanted snapshot's cells are read)."""
     if not indicators:
-        return {}
-    found = Snapshot.objects.filter(
-        indicator__in=[indicator.pk for indicator in indicators],
-        period_kind=period.kind,
-        period_start=period.start,
-        scope=scope.key,
-        dimensions=dimensions_key(keys),
+        return {}, set()
+    key = dimensions_key(keys)
+    found = (
+        Snapshot.objects.filter(
+            indicator__in=[indicator.pk for indicator in indicators],
+            period_kind=period.kind,
+            period_start=period.start,
+            scope=scope.key,
+        )
+        .annotate(wanted_cells=Case(When(dimensions=key, then=F("cells")), output_field=JSONField()))
+        .values("indicator_id", "dimensions", "fingerprint", "computed_at", "wanted_cells")
     )
-    return {snapshot.indicator_id: snapshot for snapshot in found}
+    wanted, snapshotted = {}, set()
+    for snapshot in found:
+        snapshotted.add(snapshot["indicator_id"])
+        if snapshot["dimensions"] == key:
+            wanted[snapshot["indicator_id"]] = snapshot
+    return wanted, snapshotted
 
 
 # ---------------------------------------------------------------------------------------------
@@ -414,8 +604,9 @@ class Progress:
     target: Target
     table: IndicatorTable
     value: float | int | None  # the protected value reached (None: hidden or nothing to compute)
-    # How far from the baseline to the target (1.0: reached), or from zero without a baseline;
-    # None when the value is hidden or the way is empty.
+    # How far from the baseline to the target (1.0: reached; below 0: worse than the baseline), or
+    # from zero without a baseline; None when the value is hidden, the way is empty, or lower is
+    # better and there is no baseline.
     achieved: float | None
     reached: bool | None  # the target met (in the indicator's direction); None when unknown
 
@@ -445,7 +636,12 @@ def progress(
         return ()  # targets are set for the network or one organization
     if indicators is not None:
         targets = targets.filter(indicator__code__in=list(indicators))
-    targets = list(targets.order_by("indicator__code"))
+    # One target per indicator code: a target set on an older version of the same indicator is
+    # replaced by ``services.target_set``; should two remain, the latest set counts.
+    latest = {}
+    for target in targets.order_by("indicator__code", "-set_at", "-pk"):
+        latest.setdefault(target.indicator.code, target)
+    targets = list(latest.values())
     tables = indicator_values(
         membership=membership,
         indicators=[target.indicator for target in targets],
@@ -463,9 +659,14 @@ def _progress(target: Target, table: IndicatorTable) -> Progress:
     if value is None:
         return Progress(target, table, None, None, None)
     reached_value, goal = Decimal(str(value)), target.target
-    start = target.baseline if target.baseline is not None else Decimal(0)
-    way = goal - start
-    achieved = None if way == 0 else round(float((reached_value - start) / way), 3)
     higher = target.indicator.direction == Direction.HIGHER
     reached = reached_value >= goal if higher else reached_value <= goal
+    if target.baseline is None and not higher:
+        # Lower is better and no starting point: there is no "way" to measure along (from zero
+        # upwards would call a worse value more progress).
+        return Progress(target, table, value, None, reached)
+    start = target.baseline if target.baseline is not None else Decimal(0)
+    way = goal - start
+    # Negative when the value moved away from the target: said as it is, never clipped.
+    achieved = None if way == 0 else round(float((reached_value - start) / way), 3)
     return Progress(target, table, value, achieved, reached)

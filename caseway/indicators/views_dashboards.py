@@ -8,6 +8,8 @@ A dashboard costs a fixed number of queries whatever the data: the library's tot
 indicator over six periods, its breakdown, and the targets.
 """
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,7 +21,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from caseway.indicators import access, charts, funded, queries
+from caseway.indicators import access, charts, exports, funded, queries
 from caseway.indicators.dimensions import DIMENSIONS
 from caseway.indicators.forms import (
     NETWORK,
@@ -30,6 +32,7 @@ from caseway.indicators.forms import (
     default_period,
     trend_periods,
 )
+from caseway.indicators.forms_exports import PublicFilterForm
 from caseway.indicators.models import Direction, FundedOrganization, Unit
 from caseway.indicators.periods import Period, Scope
 from caseway.indicators.services import target_set
@@ -80,7 +83,7 @@ def _progress_rows(progress, rtl):
             text = str(disclosure.MARKER) if entry.table.total.suppressed else charts.NOTHING
             value = None
         else:
-            value = max(round(entry.achieved * 100, 1), 0)
+            value = round(entry.achieved * 100, 1)  # below 0: worse than the baseline, said as it is
             text = _("%(value)s%%") % {"value": number_format(value, 0)}
         bars.append(charts.Bar(name, value, text))
         rows.append(
@@ -97,12 +100,13 @@ def _progress_rows(progress, rtl):
     return rows, chart
 
 
-def _dashboard(request, *, kind, template, values, dimensions, context, progress=None):
+def _dashboard(request, *, kind, template, values, dimensions, context, progress=None, form_class=DashboardFilterForm):
     """The page common to every dashboard. ``values(indicators=, period=, dimensions=)``: the
-    protected tables of the viewer; ``progress(period)``: the targets with their progress."""
+    protected tables of the viewer; ``progress(period)``: the targets with their progress;
+    ``form_class(data, indicators=, dimensions=)``: the filters."""
     rtl = translation.get_language_bidi()
     library = queries.current_indicators()
-    form = DashboardFilterForm(request.GET, indicators=library, dimensions=dimensions)
+    form = form_class(request.GET, indicators=library, dimensions=dimensions)
     context = {
         **context,
         "kind": kind,
@@ -297,8 +301,14 @@ def funded_dashboard(request):
 @require_GET
 @public
 def transparency(request):
-    def values(**options):
-        tables = queries.indicator_values(public=True, **options)
+    """The published quarters only, from frozen snapshots (``exports.public_tables``): never a
+    figure computed live for someone who has not signed in, and no period to subtract from another."""
+    periods = exports.published_periods()
+    if not periods:
+        return _render(request, "indicators/transparency.html", {"nothing_published": True})
+
+    def values(*, indicators, period, dimensions):
+        tables = exports.public_tables(indicators=indicators, period=period, dimensions=dimensions)
         _refuse_organization_names(tables)
         return tables
 
@@ -309,6 +319,7 @@ def transparency(request):
         values=values,
         dimensions=_dimensions(by_organization=False),
         context={},
+        form_class=partial(PublicFilterForm, periods=periods),
     )
 
 
@@ -318,11 +329,8 @@ def _refuse_organization_names(tables) -> None:
     labels = [str(label) for table in tables for _key, label in (*table.rows, *table.columns)]
     if not labels:
         return
-    identifiers = []
-    for name, acronym in Organization.objects.values_list("name", "acronym"):
-        identifiers += [name, acronym]
     try:
-        disclosure.refuse_organization_names(labels, identifiers)
+        disclosure.refuse_organization_names(labels, exports.organization_identifiers())
     except ValueError:
         raise Http404 from None  # fail closed: show nothing rather than a name
 

@@ -7,7 +7,10 @@ codes: names, never numbers.
 
 Who: coordinators (any scope, the network by default) and organization staff (their organization);
 other roles get 403 (audited). The public downloads (``transparency`` namespace) need no sign-in:
-the network only, never by organization, and no text naming an organization.
+the network only, never by organization, no text naming an organization, and the published
+quarters only, read from frozen snapshots (``exports.public_tables``): a request without sign-in
+never computes anything, so a flood of them costs reads of stored rows. Each is still audited
+(there is no rate limiter to thin the rows out: django-axes guards the login only).
 """
 
 from functools import wraps
@@ -95,7 +98,8 @@ def _download(request, kind: str, *, is_public: bool):
         content, content_type, name = exports.render(export, kind)
     except ValueError as error:
         # A breakdown an indicator does not allow is bad input; a public file that would name an
-        # organization is refused whole (the message does not repeat the name).
+        # organization, or whose figures are not published, is refused whole (the message does
+        # not repeat the name).
         return HttpResponse(str(error), status=409 if is_public else 400, content_type=TEXT_TYPE)
     actor = request.user if request.user.is_authenticated else None
     action = "indicators.public_exported" if is_public else "indicators.exported"

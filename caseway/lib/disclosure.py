@@ -60,11 +60,21 @@ The rules
 One marker for every hidden value, primary or complementary: different markers would tell a
 reader which hidden cells are small.
 
-What is *not* guaranteed: the audit covers one table with its own margins (and the totals the
-caller says are published or hidden elsewhere); it does not stop a reader from narrowing a
-hidden cell to a small range (no protection interval is required, only that the value is not
-exact), and it does not look across tables: filters that slice the same data twice, or two
-tables sharing cells without sharing the same suppression, can still be differenced.
+9. **Tables published together.** A table by two dimensions is published beside the tables by
+   each dimension alone, which are its margins: ``protect_two_way`` protects those one-way tables
+   first (``protect_one_way``, the one rule for a one-way table), then the two-way table with the
+   margins they hide hidden and those they publish never chosen (``hidden=``/``published=`` of
+   ``protect_table``); if a hidden entry is still given back by what is published elsewhere
+   (``pinned``), every cell of the two-way table is hidden. ``forced`` / ``hidden_*`` entries are
+   hidden whatever their count: callers pass the cells of too few *people* (one person's ten
+   referrals are ten units but one person).
+
+What is *not* guaranteed: the audit covers one table with its margins, and the tables the caller
+says are published with it; it does not stop a reader from narrowing a hidden cell to a small
+range (no protection interval is required, only that the value is not exact), and it does not
+look across other tables: filters that slice the same data twice (periods that contain each
+other, scopes that add up), or tables sharing cells without sharing the same suppression, can
+still be differenced.
 """
 
 import heapq
@@ -148,7 +158,8 @@ def _suppress(
     ends: Sequence[tuple[int, int]],
     fixed=frozenset(),
     forced=(),
-) -> set[int]:
+) -> tuple[set[int], set[int]]:
+    """(hidden entries, hidden entries still pinned: a published ``fixed`` entry gives them back)."""
     if any(value < 0 for value in values):
         raise ValueError("Counts cannot be negative.")
     hidden = {i for i, value in enumerate(values) if is_small(value, limit)} | set(forced)
@@ -173,8 +184,8 @@ def _suppress(
             if choice is not None:
                 hidden.add(choice)
                 changed = True
-    _widen(values, ends, hidden, fixed)
-    return hidden
+    pinned = _widen(values, ends, hidden, fixed)
+    return hidden, pinned
 
 
 # ---------------------------------------------------------------------------------------------
@@ -264,11 +275,13 @@ def _dijkstra(arcs, start, goal):
     return None
 
 
-def _widen(values, ends, hidden: set[int], fixed) -> None:
+def _widen(values, ends, hidden: set[int], fixed) -> set[int]:
     """Rule 6: hide more until no hidden entry is pinned, except those nothing can free (their
-    cycles need a fixed entry). Hiding only adds arcs, so a freed entry stays free and each
-    entry is settled once; entries are looked at in order, so the result is deterministic."""
+    cycles need a fixed entry): those are returned. Hiding only adds arcs, so a freed entry stays
+    free and each entry is settled once; entries are looked at in order, so the result is
+    deterministic."""
     settled: set[int] = set()
+    stuck: set[int] = set()
     arcs = _residual(values, ends, hidden)
     while True:
         pinned = next(
@@ -276,10 +289,12 @@ def _widen(values, ends, hidden: set[int], fixed) -> None:
             None,
         )
         if pinned is None:
-            return
+            # An entry stuck earlier may have been freed by what was hidden after it.
+            return {i for i in stuck if not _movable(values, ends, arcs, i)}
         more = _cheapest_cycle(values, ends, hidden, fixed, pinned)
         if more is None:
             settled.add(pinned)  # nothing can protect it (a total published elsewhere gives it)
+            stuck.add(pinned)
             continue
         hidden.update(more)
         arcs = _residual(values, ends, hidden)
@@ -292,12 +307,16 @@ def _widen(values, ends, hidden: set[int], fixed) -> None:
 
 @dataclass(frozen=True)
 class ProtectedCounts:
-    """A one-way table (a list of counts and their total) after suppression. None: hidden."""
+    """A one-way table (a list of counts and their total) after suppression. None: hidden.
+
+    ``pinned``: a hidden entry can still be worked out from entries published elsewhere (the
+    ``published`` ones): the caller must not publish this table as it is."""
 
     values: tuple[int | None, ...]
     total: int | None
     threshold: int
     rounded_to: int | None = None
+    pinned: bool = False
 
     @property
     def any_hidden(self) -> bool:
@@ -316,30 +335,41 @@ def protect_counts(
     total_published: bool = False,
     total_hidden: bool = False,
     round_to: int | bool | None = None,
+    forced: Collection[int] = (),
+    published: Collection[int] = (),
 ) -> ProtectedCounts:
-    """``counts`` and their sum, with rules 1–4, 6 and 7 applied (one line: the cells and the total)."""
+    """``counts`` and their sum, with rules 1–4, 6 and 7 applied (one line: the cells and the total).
+
+    ``forced``: positions of cells to hide whatever their count (a cell of few *people*, though
+    many units); ``published``: positions of cells another output publishes anyway (never chosen as
+    complements)."""
     if total_published and total_hidden:
         raise ValueError("A total cannot be both published elsewhere and hidden elsewhere.")
     limit = _limit(threshold)
     base = _base(round_to)
     values = [int(count) for count in counts] + [sum(int(count) for count in counts)]
     total = len(values) - 1
-    fixed = frozenset({total}) if total_published else frozenset()
-    forced = (total,) if total_hidden else ()
+    fixed = frozenset({total} if total_published else ()) | frozenset(published)
+    forced = (*forced, *((total,) if total_hidden else ()))
     # One line (vertex 0): the cells flow out of it, the total flows in; vertex 1 is no line.
     ends = [(0, _FREE)] * total + [(_FREE, 0)]
-    hidden = _suppress(values, [_Line(tuple(range(total)), total)], limit, ends=ends, fixed=fixed, forced=forced)
+    hidden, pinned = _suppress(
+        values, [_Line(tuple(range(total)), total)], limit, ends=ends, fixed=fixed, forced=forced
+    )
     return ProtectedCounts(
         values=tuple(None if i in hidden else _rounded(values[i], base) for i in range(total)),
         total=None if total in hidden else _rounded(values[total], base),
         threshold=limit,
         rounded_to=base,
+        pinned=bool(pinned),
     )
 
 
 @dataclass(frozen=True)
 class ProtectedTable:
-    """A two-way table with row, column and grand totals, after suppression. None: hidden."""
+    """A two-way table with row, column and grand totals, after suppression. None: hidden.
+
+    ``pinned``: see ``ProtectedCounts``."""
 
     cells: tuple[tuple[int | None, ...], ...]
     row_totals: tuple[int | None, ...]
@@ -347,6 +377,7 @@ class ProtectedTable:
     total: int | None
     threshold: int
     rounded_to: int | None = None
+    pinned: bool = False
 
     @property
     def any_hidden(self) -> bool:
@@ -358,17 +389,26 @@ class ProtectedTable:
         return self.total is None and all(value in (None, 0) for row in self.cells for value in row)
 
 
+# Entries of a two-way table named in ``hidden=`` and ``published=``: ("cell", row, column),
+# ("row", row) for a row total, ("column", column) for a column total, ("total",).
+
+
 def protect_table(
     rows: Sequence[Sequence[int]],
     *,
     threshold: int | None = None,
     total_published: bool = False,
     round_to: int | bool | None = None,
+    hidden: Collection[tuple] = (),
+    published: Collection[tuple] = (),
 ) -> ProtectedTable:
     """A rows × columns table of counts with its margins, with rules 1–4, 6 and 7 applied.
 
     Lines: each row with its row total, each column with its column total, the row totals with
-    the grand total and the column totals with the grand total.
+    the grand total and the column totals with the grand total. ``hidden``: entries to hide
+    whatever their count (hidden by another output, or of too few people); ``published``: entries
+    another output publishes (never chosen as complements; a hidden entry they give back leaves
+    the result ``pinned``).
     """
     limit = _limit(threshold)
     base = _base(round_to)
@@ -384,6 +424,19 @@ def protect_table(
     row_total = [height * width + r for r in range(height)]
     column_total = [height * width + height + c for c in range(width)]
     grand = height * width + height + width
+
+    def index(entry):
+        kind, *where = entry
+        if kind == "cell":
+            return cell(*where)
+        if kind == "row":
+            return row_total[where[0]]
+        if kind == "column":
+            return column_total[where[0]]
+        if kind == "total":
+            return grand
+        raise ValueError(f"Unknown table entry {entry!r}.")
+
     values = [value for row in matrix for value in row]
     values += [sum(row) for row in matrix]
     values += [sum(matrix[r][c] for r in range(height)) for c in range(width)]
@@ -400,11 +453,14 @@ def protect_table(
     ends += [(row_margin, row_vertex[r]) for r in range(height)]
     ends += [(column_vertex[c], column_margin) for c in range(width)]
     ends.append((column_margin, row_margin))
-    fixed = frozenset({grand}) if total_published else frozenset()
-    hidden = _suppress(values, lines, limit, ends=ends, fixed=fixed)
+    forced = {index(entry) for entry in hidden}
+    fixed = frozenset({grand} if total_published else ()) | {index(entry) for entry in published}
+    if forced & fixed:
+        raise ValueError("An entry cannot be both published elsewhere and hidden elsewhere.")
+    hidden_entries, pinned = _suppress(values, lines, limit, ends=ends, fixed=fixed, forced=forced)
 
     def out(i):
-        return None if i in hidden else _rounded(values[i], base)
+        return None if i in hidden_entries else _rounded(values[i], base)
 
     return ProtectedTable(
         cells=tuple(tuple(out(cell(r, c)) for c in range(width)) for r in range(height)),
@@ -413,6 +469,83 @@ def protect_table(
         total=out(grand),
         threshold=limit,
         rounded_to=base,
+        pinned=bool(pinned),
+    )
+
+
+def protect_one_way(
+    counts: Sequence[int], *, threshold: int | None = None, forced: Collection[int] = (), total_hidden: bool = False
+) -> ProtectedCounts:
+    """A table by one dimension whose total is also published on its own (the figure without a
+    breakdown): hidden there (``total_hidden``, a total of too few people) or published. The one
+    rule for a one-way table, so the margins of ``protect_two_way`` are exactly these tables."""
+    return protect_counts(
+        counts, threshold=threshold, forced=forced, total_published=not total_hidden, total_hidden=total_hidden
+    )
+
+
+def protect_two_way(
+    rows: Sequence[Sequence[int]],
+    *,
+    threshold: int | None = None,
+    hidden_cells: Collection[tuple[int, int]] = (),
+    hidden_rows: Collection[int] = (),
+    hidden_columns: Collection[int] = (),
+    total_hidden: bool = False,
+    columns_apart: bool = False,
+) -> ProtectedTable:
+    """A two-way table published *beside* its two one-way tables (each dimension alone, through
+    ``protect_one_way``) and its total, protected so that no hidden entry of any of them can be
+    worked out from all of them together.
+
+    The one-way tables are protected first (they do not depend on this one); this table then
+    hides every margin they hide and never hides one they publish. ``hidden_*``: entries to hide
+    whatever their count (too few people). ``columns_apart``: each column is also published as a
+    one-way table of its own, its total as a figure on its own (the tables of each organization
+    beside the network's table by organization): its cells are constrained the same way. When a
+    hidden entry would still be given back by what the other tables publish, every cell is hidden
+    (``pinned`` is set; the margins are then those of the one-way tables).
+    """
+    limit = _limit(threshold)
+    matrix = [[int(count) for count in row] for row in rows]
+    height = len(matrix)
+    width = len(matrix[0]) if matrix else 0
+    hidden_cells, hidden_rows, hidden_columns = set(hidden_cells), set(hidden_rows), set(hidden_columns)
+    by_row = protect_one_way(
+        [sum(row) for row in matrix], threshold=limit, forced=sorted(hidden_rows), total_hidden=total_hidden
+    )
+    column_sums = [sum(matrix[r][c] for r in range(height)) for c in range(width)]
+    by_column = protect_one_way(column_sums, threshold=limit, forced=sorted(hidden_columns), total_hidden=total_hidden)
+    hidden, published = [], []
+    for r, value in enumerate(by_row.values):
+        (hidden if value is None else published).append(("row", r))
+    if columns_apart:
+        for c in range(width):
+            alone = c in hidden_columns or is_small(column_sums[c], limit)
+            (hidden if alone else published).append(("column", c))
+            column = protect_one_way(
+                [matrix[r][c] for r in range(height)],
+                threshold=limit,
+                forced=[r for r in range(height) if (r, c) in hidden_cells],
+                total_hidden=alone,
+            )
+            for r, value in enumerate(column.values):
+                (hidden if value is None else published).append(("cell", r, c))
+    else:
+        for c, value in enumerate(by_column.values):
+            (hidden if value is None else published).append(("column", c))
+        hidden += [("cell", r, c) for r, c in sorted(hidden_cells)]
+    (hidden if by_row.total is None else published).append(("total",))
+    table = protect_table(matrix, threshold=limit, hidden=hidden, published=published)
+    if not table.pinned and not by_row.pinned and not by_column.pinned:
+        return table
+    return ProtectedTable(
+        cells=tuple(tuple(None for _c in range(width)) for _r in range(height)),
+        row_totals=by_row.values,
+        column_totals=by_column.values if not columns_apart else tuple(None for _c in range(width)),
+        total=by_row.total,
+        threshold=limit,
+        pinned=True,
     )
 
 

@@ -18,8 +18,19 @@ CODE = "referral_acceptance_rate"
 
 
 def answered(personas, *, to, accepted, declined, user=None, **client):
-    """Referrals of one new client (at caseworker A's organization by default) to ``to``,
-    answered in ``PERIOD``: the acceptance rate of ``to`` is accepted / (accepted + declined)."""
+    """Referrals to ``to``, answered in ``PERIOD``, each of a new client of its own (at caseworker
+    A's organization by default; thresholds count people): the acceptance rate of ``to`` is
+    accepted / (accepted + declined). The cases."""
+    cases = []
+    for status in [Status.ACCEPTED] * accepted + [Status.DECLINED] * declined:
+        case = a_client(personas, user=user, **client)
+        referral(case, to=to, status=status, sent_at=at(1), answered_at=at(2))
+        cases.append(case)
+    return cases
+
+
+def one_client_answered(personas, *, to, accepted, declined, user=None, **client):
+    """Referrals of *one* new client to ``to``, answered in ``PERIOD``: the case."""
     case = a_client(personas, user=user, **client)
     for status in [Status.ACCEPTED] * accepted + [Status.DECLINED] * declined:
         referral(case, to=to, status=status, sent_at=at(1), answered_at=at(2))

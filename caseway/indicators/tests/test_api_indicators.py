@@ -11,6 +11,7 @@ from caseway.api.tests.helpers import bearer, create_token
 from caseway.audit.models import AuditEvent
 from caseway.casework.tests.appointment_helpers import member
 from caseway.indicators.models import Indicator
+from caseway.indicators.periods import Scope
 from caseway.indicators.services import target_set
 from caseway.indicators.tests.crafted import PERIOD
 from caseway.indicators.tests.dashboards import donor_organization, fund
@@ -103,11 +104,11 @@ def test_it_keeps_organization_staff_to_their_organization(personas, client):
 
 def test_it_gives_a_donor_what_it_funds(personas, client):
     answered(personas, accepted=9, declined=9, to=personas.org_b)
-    fund(donor_organization(personas), personas.org_b)
+    fund(donor_organization(personas), personas.org_b, personas.org_other)
 
     response = client.get(url("api:indicator_values", indicator=CODE), **token_for(personas.donor))
 
-    assert response.json()["scope"] == f"org:{personas.org_b.pk}"
+    assert response.json()["scope"] == Scope.of(personas.org_b, personas.org_other).key
     assert response.json()["tables"][0]["total"]["value"] == 50.0
 
 

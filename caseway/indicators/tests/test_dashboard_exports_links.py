@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from caseway.casework.tests.appointment_helpers import member
+from caseway.indicators.tests.published import QUARTER, publish
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,7 @@ def test_an_organizations_dashboard_exports_its_own_scope(personas, login_as):
 
 
 def test_the_public_page_links_to_the_public_downloads_only(db):
+    publish(breakdowns=[(), ("sex",)])
     page = Client().get(reverse("transparency:index")).content.decode()
-    assert reverse("transparency:export_csv") in page
+    assert reverse("transparency:export_csv") + f"?period={QUARTER.key}" in page
     assert reverse("indicators:export_csv") not in page and reverse("indicators:report") not in page

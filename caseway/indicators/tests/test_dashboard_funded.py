@@ -27,7 +27,7 @@ TREND = "Referral acceptance rate over time"
 
 
 def test_it_shows_a_donor_what_it_funds_only(personas, login_as):
-    fund(donor_organization(personas), personas.org_b)
+    fund(donor_organization(personas), personas.org_b, personas.org_other)
     answered(personas, to=personas.org_b, accepted=7, declined=5)
     answered(personas, to=personas.org_a, accepted=2, declined=9, user=personas.caseworker_b)
 
@@ -40,6 +40,16 @@ def test_it_shows_a_donor_what_it_funds_only(personas, login_as):
     assert personas.org_a.name not in html
 
 
+def test_it_never_shows_a_donor_one_organization_on_its_own(personas, login_as):
+    fund(donor_organization(personas), personas.org_b)
+    answered(personas, to=personas.org_b, accepted=7, declined=5)
+
+    html = login_as(personas.donor).get(url(PATH)).content.decode()
+
+    assert "You fund fewer than two organizations for the whole of this period" in html
+    assert "58.3%" not in html
+
+
 def test_it_shows_nothing_for_a_period_the_funding_does_not_cover_whole(personas, login_as):
     fund(donor_organization(personas), personas.org_b, starts_on=PERIOD.start + datetime.timedelta(days=1))
     answered(personas, to=personas.org_b, accepted=7, declined=5)
@@ -48,13 +58,13 @@ def test_it_shows_nothing_for_a_period_the_funding_does_not_cover_whole(personas
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "You fund no organization for the whole of this period" in html
+    assert "You fund fewer than two organizations for the whole of this period" in html
     assert "58.3%" not in html
     assert "Nothing to show for this period." in html
 
 
 def test_it_shows_another_donor_nothing_of_this_one(personas, login_as):
-    fund(donor_organization(personas), personas.org_b)
+    fund(donor_organization(personas), personas.org_b, personas.org_other)
     answered(personas, to=personas.org_b, accepted=7, declined=5)
     other = Organization.objects.create(name="Omicron Trust", type=OrganizationType.DONOR)
     other_donor = make_member(other, Role.DONOR, "donor.omicron@example.org")

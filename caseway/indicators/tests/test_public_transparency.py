@@ -1,14 +1,17 @@
 """The public transparency page: no sign-in, the network only, never an organization named or
 identified, no personal data, in its htmx partial as in the page; within the portal's budget
-with no script needed; right to left in Arabic."""
+with no script needed; right to left in Arabic. The published quarters only (ended, frozen
+snapshots): no month, year or unfinished quarter to subtract from another, nothing computed live."""
 
 import pytest
 from django.urls import reverse
 
 from caseway.clients.models import Sex
 from caseway.directory.tests.factories import Admin1Factory
-from caseway.indicators.tests.crafted import PERIOD
-from caseway.indicators.tests.dashboards import SVG, answered, svgs, table_after, url
+from caseway.indicators.models import Snapshot
+from caseway.indicators.periods import Period, PeriodKind
+from caseway.indicators.tests.dashboards import SVG, svgs, table_after
+from caseway.indicators.tests.published import BREAKDOWNS, CODE, QUARTER, answered, publish
 from caseway.orgs.models import Organization, OrganizationType
 from caseway.tests.test_page_weight import Subresources, gzip_size, static_size
 
@@ -27,10 +30,17 @@ def network(personas):
     )
     marrow = Organization.objects.create(name="Marrowgate Clinic", acronym="MGCZ", type=OrganizationType.LEGAL_CLINIC)
     cases = [
-        answered(personas, to=quill, accepted=7, declined=5, sex=Sex.FEMALE),
-        answered(personas, to=marrow, accepted=6, declined=6, sex=Sex.MALE),
+        *answered(personas, to=(quill, marrow), accepted=7, declined=5, sex=Sex.FEMALE),
+        *answered(personas, to=(marrow, quill), accepted=6, declined=6, sex=Sex.MALE),
     ]
+    publish(codes=(CODE, "clients_served"), breakdowns=[*BREAKDOWNS, ("admin2", "displacement")])
     return [quill, marrow], cases
+
+
+def url(path, **query):
+    query.setdefault("period", QUARTER.key)
+    query.setdefault("indicator", CODE)
+    return path + "?" + "&".join(f"{key}={value}" for key, value in query.items())
 
 
 def identifiers(organizations, personas):
@@ -46,7 +56,7 @@ def test_it_shows_the_network_s_figures_without_sign_in(client, network):
     response = client.get(url(PATH))
 
     assert response.status_code == 200
-    assert table_after(response.content.decode(), TREND)[-1] == [PERIOD.key, "54.2%", "13", "24"]
+    assert table_after(response.content.decode(), TREND)[-1] == [QUARTER.key, "54.2%", "13", "24"]
 
 
 @pytest.mark.parametrize(
@@ -121,3 +131,81 @@ def test_it_shows_nothing_rather_than_a_label_that_names_an_organization(client,
 
 def test_it_is_linked_from_the_sign_in_page(client, db):
     assert f'href="{PATH}"' in client.get(reverse("accounts:login")).content.decode()
+
+
+def test_it_offers_only_the_published_quarters(client, network):
+    current = Period.containing(PeriodKind.QUARTER, QUARTER.after)
+    publish(current)  # stored, frozen even: a quarter under way is never published
+    publish(QUARTER.previous(), frozen=False)  # stored, not final yet
+
+    html = client.get(PATH).content.decode()
+
+    select = html[html.index('name="period"') : html.index("</select>", html.index('name="period"'))]
+    assert f'value="{QUARTER.key}"' in select
+    assert select.count("<option") == 1
+    assert f'<h2 id="summary-heading">Every indicator, {QUARTER.key}</h2>' in html
+
+
+@pytest.mark.parametrize(
+    ("period", "message"),
+    [
+        ("month", "whole quarters that have ended"),
+        ("year", "whole quarters that have ended"),
+        ("current", "whole quarters that have ended"),
+        ("unfrozen", "are not published yet"),
+        ("9999-Q1", "Enter a period between"),
+        ("2026-13", "Enter a period such as 2026-03"),
+    ],
+)
+def test_it_refuses_any_other_period_with_a_clear_message(client, network, period, message):
+    publish(QUARTER.previous(), frozen=False)
+    key = {
+        "month": QUARTER.start.strftime("%Y-%m"),
+        "year": str(QUARTER.start.year),
+        "current": Period.containing(PeriodKind.QUARTER, QUARTER.after).key,
+        "unfrozen": QUARTER.previous().key,
+    }.get(period, period)
+
+    response = client.get(url(PATH, period=key))
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_it_shows_the_frozen_figures_and_computes_nothing_live(client, network, personas):
+    answered(personas, to=personas.org_a, accepted=0, declined=12, sex=Sex.FEMALE)  # after publication
+    stored = Snapshot.objects.count()
+
+    html = client.get(url(PATH, by="sex")).content.decode()
+
+    assert table_after(html, TREND)[-1] == [QUARTER.key, "54.2%", "13", "24"]
+    assert "58.3%" in html  # women: 7 of 12, as published
+    assert Snapshot.objects.count() == stored
+    summary = html[html.index('id="summary-heading"') : html.index("</section>", html.index('id="summary-heading"'))]
+    assert summary.count('<th scope="row">') == 2  # the two indicators published, no other
+
+
+def test_it_says_so_while_nothing_is_published(client, personas):
+    answered(personas, to=personas.org_a, accepted=7, declined=5)
+    publish(frozen=False)
+
+    for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
+        response = client.get(PATH, **headers)
+        assert response.status_code == 200
+        assert "No figures are published yet" in response.content.decode()
+        assert "54.2%" not in response.content.decode() and "58.3%" not in response.content.decode()
+
+
+def test_it_shows_nothing_rather_than_a_label_with_an_organization_s_other_name(client, network):
+    quill = network[0][0]
+    quill.alternate_name = "Featherquill Refuge"
+    quill.save(update_fields=["alternate_name"])
+    Admin1Factory(name="Featherquill Refuge")
+
+    assert client.get(url(PATH, by="admin1")).status_code == 404
+
+
+def test_it_says_so_when_a_breakdown_is_not_published(client, network):
+    html = client.get(url(PATH, by="sex", and_by="disability")).content.decode()
+
+    assert "This indicator is not published broken down that way." in html

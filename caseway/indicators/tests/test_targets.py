@@ -125,9 +125,8 @@ def test_it_allows_counts_above_one_hundred(personas):
 
 
 def test_it_gives_progress_against_the_network_target(personas):
-    case = a_client(personas)
     for status in [Status.ACCEPTED] * 14 + [Status.DECLINED] * 6:
-        referral(case, to=personas.org_b, status=status, sent_at=at(1), answered_at=at(2))
+        referral(a_client(personas), to=personas.org_b, status=status, sent_at=at(1), answered_at=at(2))
     set_target(personas.coordinator, target="80", baseline="50")
 
     (found,) = queries.progress(membership=member(personas.coordinator), period=PERIOD)
@@ -139,9 +138,8 @@ def test_it_gives_progress_against_the_network_target(personas):
 
 
 def test_it_gives_progress_of_an_organization_to_its_staff_only(personas):
-    case = a_client(personas)
     for status in [Status.ACCEPTED] * 15 + [Status.DECLINED] * 5:
-        referral(case, to=personas.org_b, status=status, sent_at=at(1), answered_at=at(2))
+        referral(a_client(personas), to=personas.org_b, status=status, sent_at=at(1), answered_at=at(2))
     set_target(personas.supervisor_b, organization=personas.org_b, target="70", baseline="")
     set_target(personas.coordinator, target="99")
 

@@ -25,11 +25,11 @@ def values(membership=None, **options):
 
 
 def answered(personas, *, accepted, declined, sex=Sex.FEMALE, to=None):
-    """Referrals of one client to organization B (default) answered in the period."""
-    case = a_client(personas, sex=sex)
+    """Referrals to organization B (default) answered in the period, each of a client of its own
+    (thresholds count people)."""
     for status in [Status.ACCEPTED] * accepted + [Status.DECLINED] * declined:
+        case = a_client(personas, sex=sex)
         referral(case, to=to or personas.org_b, status=status, sent_at=at(1), answered_at=at(2))
-    return case
 
 
 def test_it_gives_a_rate_with_its_numerator_and_denominator(personas):
@@ -154,7 +154,8 @@ def test_it_shows_nothing_without_a_membership(personas):
 
 
 def test_it_shows_the_public_the_network_only_never_by_organization(personas):
-    answered(personas, accepted=7, declined=5)
+    answered(personas, accepted=4, declined=3)
+    answered(personas, accepted=3, declined=2, to=personas.org_other)
 
     (table,) = values(public=True)
     assert table.total.numerator == 7
@@ -162,6 +163,17 @@ def test_it_shows_the_public_the_network_only_never_by_organization(personas):
         values(public=True, scope=Scope.of(personas.org_b))
     with pytest.raises(Http404):
         values(public=True, dimensions=["organization"])
+
+
+def test_it_hides_from_the_public_a_figure_of_a_single_organization(personas):
+    answered(personas, accepted=7, declined=5)  # all received by organization B
+
+    (public,) = values(public=True)
+    (staff,) = values(member(personas.coordinator))
+
+    assert (public.total.numerator, public.total.value) == (None, None)
+    assert public.total.suppressed
+    assert staff.total.numerator == 7
 
 
 def test_it_refuses_unknown_or_too_many_dimensions(personas):

@@ -105,3 +105,52 @@ def test_it_drops_characters_that_xlsx_cannot_hold():
 
     assert sheet["A1"].value == "bell and null"
     assert sheet.title == "Badtitle"
+
+
+def test_it_writes_several_sheets_each_through_the_guard_with_its_own_header():
+    content = csvsafe.workbook_bytes(
+        [
+            ("Values", [["code", "value"], ["=cmd|' /C calc'!A0", 3]], 1),
+            ("HXL", [["label"], ["#indicator+code"], ["+f\x07"]], 2),
+            ("Notes", [["-1+1", ""]], 0),
+        ],
+        right_to_left=True,
+    )
+
+    workbook = load_workbook(io.BytesIO(content))
+    values, tags, notes = workbook.worksheets
+    assert [sheet.title for sheet in workbook.worksheets] == ["Values", "HXL", "Notes"]
+    assert values["A2"].value == "'=cmd|' /C calc'!A0"
+    assert values["A2"].data_type == "s"
+    assert values["B2"].value == 3
+    assert values.freeze_panes == "A2"
+    assert tags.freeze_panes == "A3"
+    assert tags["A2"].font.bold and not tags["A3"].font.bold
+    assert tags["A3"].value == "'+f"
+    assert notes["A1"].value == "'-1+1"
+    assert notes.freeze_panes is None
+    assert not notes["A1"].font.bold
+    assert all(sheet.sheet_view.rightToLeft for sheet in workbook.worksheets)
+
+
+def test_it_gives_every_sheet_a_title_excel_accepts():
+    long_title = "Réponses aux orientations: [trimestre]/total?" * 2
+
+    content = csvsafe.workbook_bytes([(long_title, [["a"]], 1), (long_title, [["b"]], 1), ("", [["c"]], 1)])
+
+    titles = load_workbook(io.BytesIO(content)).sheetnames
+    assert len(set(titles)) == 3
+    assert all(0 < len(title) <= 31 for title in titles)
+    assert not any(character in title for title in titles for character in "[]:*?/\\")
+
+
+def test_it_writes_a_single_sheet_as_a_one_sheet_workbook():
+    rows = [["name"], ["=1+1"]]
+
+    one = load_workbook(io.BytesIO(csvsafe.xlsx_bytes(rows, title="Only")))
+    many = load_workbook(io.BytesIO(csvsafe.workbook_bytes([("Only", rows, 1)])))
+
+    assert one.sheetnames == many.sheetnames == ["Only"]
+    assert [[cell.value for cell in row] for row in one.active.iter_rows()] == [
+        [cell.value for cell in row] for row in many.active.iter_rows()
+    ]

@@ -13,7 +13,7 @@ from fractions import Fraction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from caseway.lib.disclosure import protect_counts, protect_table
+from caseway.lib.disclosure import protect_counts, protect_one_way, protect_table, protect_two_way
 
 # ---------------------------------------------------------------------------------------------
 # An exact LP: minimise c·x subject to A x = b, x >= 0 (two phases, Bland's rule, fractions)
@@ -257,6 +257,82 @@ def test_no_hidden_count_of_a_list_can_be_worked_out_exactly(values, limit, tota
     assert set(exposed(entries, lines, hidden)) <= set(exposed(entries, lines, everything))
     if total != "published" and values:
         assert exposed(entries, lines, hidden) == []
+
+
+@st.composite
+def tables_with_few_people(draw):
+    """A table of units (referrals, goals...) with the people behind each cell (at least one per
+    unit-holding cell, at most one per unit), and which cells, rows and columns hold fewer people
+    than the threshold. Each person is in one row and one column (sex, age group: what a client
+    is), so a margin's people are its cells' people added up. Returns (rows, few cells, few rows,
+    few columns, people in all) for a threshold drawn with it."""
+    rows = draw(tables(max_rows=5, max_columns=5))
+    limit = draw(limits)
+    people = [[draw(st.integers(min_value=1, max_value=value)) if value else 0 for value in row] for row in rows]
+    width = len(rows[0])
+    few_cells = {(r, c) for r, row in enumerate(people) for c, n in enumerate(row) if 0 < n < limit}
+    few_rows = {r for r, row in enumerate(people) if 0 < sum(row) < limit}
+    few_columns = {c for c in range(width) if 0 < sum(row[c] for row in people) < limit}
+    return rows, few_cells, few_rows, few_columns, sum(map(sum, people)), limit
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(tables_with_few_people())
+def test_nothing_hidden_can_be_worked_out_from_a_two_way_table_and_its_one_way_tables(case):
+    """The table by sex × age, the table by sex and the table by age, published together (with the
+    total on its own): an entry hidden in all of them cannot be worked out from all of them."""
+    rows, few_cells, few_rows, few_columns, people, limit = case
+    values, lines, grand = table_entries(rows)
+    height, width = len(rows), len(rows[0])
+    total_hidden = 0 < people < limit or 0 < values[grand] < limit
+    by_row = protect_one_way(
+        [sum(row) for row in rows], threshold=limit, forced=sorted(few_rows), total_hidden=total_hidden
+    )
+    by_column = protect_one_way(
+        [sum(row[c] for row in rows) for c in range(width)],
+        threshold=limit,
+        forced=sorted(few_columns),
+        total_hidden=total_hidden,
+    )
+    both = protect_two_way(
+        rows,
+        threshold=limit,
+        hidden_cells=few_cells,
+        hidden_rows=few_rows,
+        hidden_columns=few_columns,
+        total_hidden=total_hidden,
+    )
+
+    # The margins of the two-way table are exactly the one-way tables.
+    assert both.row_totals == by_row.values
+    assert both.column_totals == by_column.values
+    assert both.total == by_row.total == by_column.total
+    shown = published_entries(both)
+    assert all(value is None or value == values[i] for i, value in enumerate(shown))
+    assert not any(0 < value < limit for value in shown if value is not None)
+    few = [r * width + c for r, c in few_cells] + [height * width + r for r in few_rows]
+    few += [height * width + height + c for c in few_columns]
+    hidden = {i for i, value in enumerate(shown) if value is None}
+    assert set(few) <= hidden
+    everything = set(range(len(values)))
+    if both.total is not None:
+        everything.discard(grand)  # published on its own: what it alone gives back, nothing can hide
+    assert set(exposed(values, lines, hidden)) <= set(exposed(values, lines, everything)), case
+
+
+def test_the_review_s_two_tables_can_no_longer_be_subtracted():
+    # Female 18–24 = 20, female 25–59 = 20, male 18–24 = 3, other 60+ = 6 (rows: female, male,
+    # other, undisclosed, unknown). Protected apart, the table by sex showed female 40 and the
+    # two-way table "other" 6: male = 49 − 40 − 6 = 3.
+    rows = [[20, 20, 0], [3, 0, 0], [0, 0, 6], [0, 0, 0], [0, 0, 0]]
+    by_sex = protect_one_way([sum(row) for row in rows], threshold=5)
+    both = protect_two_way(rows, threshold=5)
+    values, lines, _grand = table_entries(rows)
+
+    assert both.row_totals == by_sex.values
+    assert by_sex.values[1] is None and both.row_totals[2] is None
+    hidden = {i for i, value in enumerate(published_entries(both)) if value is None}
+    assert exposed(values, lines, hidden) == []
 
 
 def test_a_cell_the_two_per_line_rule_leaves_exposed_is_protected():

@@ -4,8 +4,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from caseway.indicators.dimensions import resolve
+from caseway.indicators.models import Indicator
 from caseway.indicators.periods import Period, Scope
-from caseway.indicators.queries import current_indicators
 from caseway.indicators.services import default_periods, default_scopes, snapshots_compute
 from caseway.orgs.models import Organization
 
@@ -31,6 +31,12 @@ class Command(BaseCommand):
             help="Disaggregations, such as sex or sex,age_band; empty for the whole (default: whole and each one).",
         )
         parser.add_argument("--every", type=int, default=50, help="Report progress every N snapshots (default 50).")
+        parser.add_argument(
+            "--recompute-frozen",
+            action="store_true",
+            help="Also recompute frozen snapshots, changing figures already published (audited). Without it, "
+            "frozen snapshots are left as they are and counted as such.",
+        )
 
     def handle(self, *args, **options):
         every = options["every"]
@@ -41,10 +47,11 @@ class Command(BaseCommand):
         except ValueError as error:
             raise CommandError(str(error)) from None
         scopes = self._scopes(options)
-        indicators = None
+        codes = None
         if options["indicator"]:
-            indicators = current_indicators(options["indicator"])
-            missing = set(options["indicator"]) - {indicator.code for indicator in indicators}
+            # Each period gets the version in force at its end (the one readers use), not today's.
+            codes = sorted(set(options["indicator"]))
+            missing = set(codes) - set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
             if missing:
                 raise CommandError(f"No indicator {', '.join(sorted(missing))}.")
         dimension_sets = None
@@ -60,8 +67,29 @@ class Command(BaseCommand):
                 self.stdout.write(f"{done} of {total} snapshots ({label})")
 
         result = snapshots_compute(
-            periods=periods, scopes=scopes, indicators=indicators, dimension_sets=dimension_sets, report=report
+            periods=periods,
+            scopes=scopes,
+            codes=codes,
+            dimension_sets=dimension_sets,
+            report=report,
+            recompute_frozen=options["recompute_frozen"],
         )
+        if result["newly_frozen"]:
+            self.stdout.write(f"{result['newly_frozen']} snapshots of periods over for long enough frozen first")
+        if result["recomputed_frozen"]:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result['recomputed_frozen']} frozen snapshots recomputed: published figures may have changed "
+                    "(recorded in the audit log)"
+                )
+            )
+        if result["frozen"]:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{result['frozen']} snapshots are frozen and were left as they were "
+                    "(--recompute-frozen to recompute them)"
+                )
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"{result['written']} snapshots written, {result['frozen']} frozen and left as they were"
