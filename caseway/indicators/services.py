@@ -76,7 +76,7 @@ def snapshot_group_compute(
                 existing = {row.dimensions: row for row in Snapshot.objects.select_for_update().filter(**group)}
                 if not recompute_frozen and any(row.frozen_at is not None for row in existing.values()):
                     return None  # frozen while we computed
-                stored = []
+                new, changed = [], []
                 for keys, raw in results.items():
                     key = dimensions_key(keys)
                     values = {
@@ -87,13 +87,14 @@ def snapshot_group_compute(
                     }
                     snapshot = existing.get(key)
                     if snapshot is None:
-                        stored.append(Snapshot.objects.create(**group, dimensions=key, **values))
+                        new.append(Snapshot(**group, dimensions=key, **values))
                         continue
                     for name, value in values.items():
                         setattr(snapshot, name, value)
-                    snapshot.save(update_fields=list(values))
-                    stored.append(snapshot)
-                return stored
+                    changed.append(snapshot)
+                # One statement each for the group's new and changed rows, not one per breakdown.
+                Snapshot.objects.bulk_update(changed, ["cells", "computed_at", "frozen_at", "fingerprint"])
+                return changed + Snapshot.objects.bulk_create(new)
         except IntegrityError:
             continue  # another worker stored them at the same moment: update theirs
     raise RuntimeError(f"Could not store the snapshots of {indicator} {period} {scope.key}.")
