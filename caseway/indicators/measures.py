@@ -20,10 +20,10 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
 from django.db.models import (
     Case,
-    CharField,
-    Count,
     DateTimeField,
     DurationField,
     Exists,
@@ -35,9 +35,8 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    Window,
 )
-from django.db.models.functions import DenseRank, RowNumber, TruncDate
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from caseway.casework.models import Appointment, Goal, Milestone
@@ -135,15 +134,6 @@ def population(measure_: Measure, context: Context, scope: Scope):
     return units
 
 
-def _keys(units, measure_, dimensions):
-    names = [f"dim{i}" for i in range(len(dimensions))]
-    expressions = {
-        name: dimension.expression(measure_.client, measure_.organization)
-        for name, dimension in zip(names, dimensions, strict=True)
-    }
-    return units.annotate(**expressions), names
-
-
 def _key(value) -> str:
     return "unknown" if value is None or value == "" else str(value)
 
@@ -161,76 +151,227 @@ class Counts:
     organizations: dict
 
 
-def count(measure_: Measure, context: Context, scope: Scope, dimensions=(), *, units=None) -> Counts:
-    """``Counts`` of the measure (or of ``units``, a subset of its population), in one query: one
-    grouped select per cell and margin level, put together with UNION ALL."""
-    if units is None:
-        units = population(measure_, context, scope)
-    units, names = _keys(units, measure_, dimensions)
-    aggregates = {
-        "n": Count(measure_.counted, distinct=True),
-        "people": Count(measure_.client, distinct=True),
-        "organizations": Count(measure_.organization, distinct=True),
+# A *breakdown* is a tuple of dimension keys; a *level* is what one of its cells or margins is
+# grouped by: the breakdown (sex, age) has the levels (sex, age), (sex,), (age,) and (). Breakdowns
+# computed together share their levels: every one has (), and (sex,) serves sex alone and each pair.
+
+
+def _levels(breakdown: tuple) -> list[tuple]:
+    if len(breakdown) == 2:
+        return [breakdown, breakdown[:1], breakdown[1:], ()]
+    if len(breakdown) == 1:
+        return [breakdown, ()]
+    return [()]
+
+
+@dataclass(frozen=True)
+class _Frame:
+    """A measure's units as one materialized common table (``sql``, ``params``) with the columns
+    ``cw_pk``, ``cw_counted``, ``cw_client``, ``cw_organization``, ``cw_d<i>`` (the category key
+    of ``dimensions[i]``) and the caller's extra columns; ``levels``: every level of the
+    breakdowns asked, in the order of their numbers. The expensive part (the population, with
+    its consent check, subqueries and joins) runs once, whatever the number of breakdowns and
+    levels read from it."""
+
+    sql: str
+    params: tuple
+    dimensions: tuple
+    levels: tuple
+    connection: object
+    converters: dict  # extra column -> (expression, its db converters)
+
+    def quote(self, name) -> str:
+        return self.connection.ops.quote_name(name)
+
+    def level_of(self, breakdown) -> tuple:
+        """A level as the frame numbers it: its dimensions in column order."""
+        return tuple(sorted(breakdown, key=self.dimensions.index))
+
+    def columns(self, level) -> list[str]:
+        """Every dimension column, NULL where ``level`` does not group by it."""
+        return [self.quote(f"cw_d{i}") if key in level else "NULL" for i, key in enumerate(self.dimensions)]
+
+    def partition(self, level) -> str:
+        grouped = [self.quote(f"cw_d{self.dimensions.index(key)}") for key in level]
+        return ", ".join(grouped)
+
+    def run(self, selects: list[str]) -> list[tuple]:
+        """The rows of ``selects`` (each reading ``cw_units``) put together with UNION ALL."""
+        if not self.sql:
+            return []
+        units = self.quote("cw_units")
+        sql = f"WITH {units} AS MATERIALIZED ({self.sql}) " + " UNION ALL ".join(selects)
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, self.params)
+            return cursor.fetchall()
+
+    def split(self, row) -> tuple[tuple, dict, tuple]:
+        """A result row as (its level, {dimension key: category key} at that level, the rest)."""
+        level = self.levels[row[0]]
+        width = len(self.dimensions)
+        keys = {key: _key(value) for key, value in zip(self.dimensions, row[1 : 1 + width], strict=True)}
+        return level, {key: keys[key] for key in level}, row[1 + width :]
+
+    def convert(self, column, value):
+        expression, converters = self.converters[column]
+        for converter in converters:
+            value = converter(value, expression, self.connection)
+        return value
+
+
+def _frame(measure_: Measure, units, breakdowns, **extra) -> _Frame:
+    """The frame of ``units`` (the measure's units, a queryset) for ``breakdowns`` (tuples of
+    ``Dimension``), with ``extra`` columns (name -> expression)."""
+    by_key = {dimension.key: dimension for breakdown in breakdowns for dimension in breakdown}
+    dimensions = tuple(by_key)
+    columns = {
+        "cw_pk": F("pk"),
+        "cw_counted": F(measure_.client if measure_.counted == "client" else measure_.counted),
+        "cw_client": F(measure_.client),
+        "cw_organization": F(measure_.organization),
+        **{
+            f"cw_d{i}": by_key[key].expression(measure_.client, measure_.organization)
+            for i, key in enumerate(dimensions)
+        },
+        **extra,
     }
-    if not names:
-        row = units.aggregate(**aggregates)
-        return Counts({(): row["n"]}, {(): row["people"]}, {(): row["organizations"]})
-    keys = [f"key{i}" for i in range(len(names))]
-    parts = []
-    for partition in _partitions(names):
-        levels = {
-            key: F(name) if name in partition else Value(MARGIN, output_field=CharField())
-            for key, name in zip(keys, names, strict=True)
-        }
-        parts.append(units.annotate(**levels).values(*keys).annotate(**aggregates).order_by())
-    rows = parts[0].union(*parts[1:], all=True).order_by()
+    selected = units.order_by().values(**columns)
+    connection = connections[selected.db]
+    try:
+        sql, params = selected.query.get_compiler(connection=connection).as_sql()
+    except EmptyResultSet:  # a scope without organizations: nothing to count
+        sql, params = "", ()
+    converters = {}
+    for name in extra:
+        expression = selected.query.annotations[name]
+        found = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+        converters[name] = (expression, found)
+    order = {key: i for i, key in enumerate(dimensions)}
+    levels = tuple(
+        dict.fromkeys(
+            tuple(sorted(level, key=order.__getitem__))
+            for breakdown in breakdowns
+            for level in _levels(tuple(dimension.key for dimension in breakdown))
+        )
+    )
+    return _Frame(sql, tuple(params), dimensions, levels, connection, converters)
+
+
+def _breakdown_keys(breakdowns) -> list[tuple]:
+    return [tuple(dimension.key for dimension in breakdown) for breakdown in breakdowns]
+
+
+def _grouped(frame: _Frame, parts: list[str]) -> dict[tuple, list[Counts]]:
+    """Distinct units, people and organizations per level, for each of ``parts`` (SQL conditions
+    on the frame's columns, "" for every row), in one query; as one ``Counts`` per part for every
+    level, keyed by level. A level without any row still has its () entry (zeros) when it is ()."""
+    selects = []
+    for number, level in enumerate(frame.levels):
+        aggregates = []
+        for condition in parts:
+            for column in ("cw_counted", "cw_client", "cw_organization"):
+                value = frame.quote(column)
+                aggregates.append(
+                    f"COUNT(DISTINCT CASE WHEN {condition} THEN {value} END)"
+                    if condition
+                    else f"COUNT(DISTINCT {value})"
+                )
+        group_by = f" GROUP BY {frame.partition(level)}" if level else ""
+        selected = ", ".join([str(number), *frame.columns(level), *aggregates])
+        selects.append(f"SELECT {selected} FROM {frame.quote('cw_units')}{group_by}")  # noqa: S608 (names, numbers)
+    by_level = {level: [] for level in frame.levels}
+    for row in frame.run(selects):
+        level, keys, figures = frame.split(row)
+        by_level[level].append((keys, figures))
+    return by_level
+
+
+def _counts(frame: _Frame, by_level, breakdown: tuple, part: int) -> Counts:
+    """One breakdown's ``Counts`` of one part, from its levels' rows (units only for its cells:
+    the margins of units are sums of cells)."""
     result = Counts({}, {}, {})
-    for row in rows:
-        key = tuple(_key(row[k]) if row[k] != MARGIN else MARGIN for k in keys)
-        if MARGIN not in key:
-            result.units[key] = result.units.get(key, 0) + row["n"]
-        result.people[key] = result.people.get(key, 0) + row["people"]
-        result.organizations[key] = result.organizations.get(key, 0) + row["organizations"]
+    for level in _levels(breakdown):
+        for keys, figures in by_level[frame.level_of(level)]:
+            key = tuple(keys[name] if name in level else MARGIN for name in breakdown)
+            units, people, organizations = figures[3 * part : 3 * part + 3]
+            if len(level) == len(breakdown):
+                result.units[key] = result.units.get(key, 0) + units
+            result.people[key] = result.people.get(key, 0) + people
+            result.organizations[key] = result.organizations.get(key, 0) + organizations
     return result
 
 
-def medians(measure_: Measure, context: Context, scope: Scope, dimensions=()) -> dict[tuple, tuple[int, float, int]]:
-    """{(key or "*", ...): (how many values, their median in days, how many people)} for every
-    cell and margin with values, in one query: each partition's rows are numbered by length and
-    only the middle ones come back; the number of distinct clients of a partition is read on any of
-    its rows as the rank of its client counted from both ends (dense ranks), less one."""
-    units, names = _keys(population(measure_, context, scope), measure_, dimensions)
-    partitions = _partitions(names)
-    windows, middle = {}, Q()
-    client = F(measure_.client)
-    for i, partition in enumerate(partitions):
-        by = [F(name) for name in partition] or None
-        windows[f"pos{i}"] = Window(RowNumber(), partition_by=by, order_by=[F("length").asc(), F("pk").asc()])
-        windows[f"n{i}"] = Window(Count("pk"), partition_by=by)
-        windows[f"up{i}"] = Window(DenseRank(), partition_by=by, order_by=[client.asc()])
-        windows[f"down{i}"] = Window(DenseRank(), partition_by=by, order_by=[client.desc()])
-        middle |= Q(**{f"pos{i}": (F(f"n{i}") + 1) / 2}) | Q(**{f"pos{i}": F(f"n{i}") / 2 + 1})
-    rows = units.annotate(**windows).filter(middle).values(*names, "length", *windows)
-    found: dict[tuple, tuple[int, int, list]] = {}
-    for row in rows:
-        for i, partition in enumerate(partitions):
-            position, size = row[f"pos{i}"], row[f"n{i}"]
-            if position not in ((size + 1) // 2, size // 2 + 1):
-                continue
-            key = tuple(_key(row[name]) if name in partition else MARGIN for name in names)
-            people = row[f"up{i}"] + row[f"down{i}"] - 1
-            _size, _people, lengths = found.setdefault(key, (size, people, []))
-            lengths.append(_days(row["length"]))
-    return {key: (size, _middle(lengths), people) for key, (size, people, lengths) in found.items()}
+def counts(measure_: Measure, context: Context, scope: Scope, breakdowns) -> dict[tuple, Counts]:
+    """``Counts`` of the measure by each of ``breakdowns`` (tuples of ``Dimension``), keyed by
+    their dimension keys; one query for them all."""
+    frame = _frame(measure_, population(measure_, context, scope), breakdowns)
+    by_level = _grouped(frame, [""])
+    return {keys: _counts(frame, by_level, keys, 0) for keys in _breakdown_keys(breakdowns)}
 
 
-def _partitions(names):
-    """Every cell and margin: (dim0, dim1), (dim0,), (dim1,), () — as many as there are dimensions."""
-    if len(names) == 2:
-        return [tuple(names), (names[0],), (names[1],), ()]
-    if len(names) == 1:
-        return [tuple(names), ()]
-    return [()]
+def rate_counts(
+    numerator: Measure, base: Measure, context: Context, scope: Scope, breakdowns
+) -> dict[tuple, tuple[Counts, Counts]]:
+    """(numerator, rest) ``Counts`` of a rate by each of ``breakdowns``: the numerator's units,
+    and the denominator's units the numerator does not count (its people, too, must be known).
+    One query: the denominator's units, each marked when the numerator counts it (the two
+    measures count the same kind of unit, the numerator's a subset of the denominator's)."""
+    counted = population(numerator, context, scope).order_by().values("pk")
+    marked = Case(When(pk__in=counted, then=Value(1)), default=Value(0), output_field=IntegerField())
+    frame = _frame(base, population(base, context, scope), breakdowns, cw_numerator=marked)
+    flag = frame.quote("cw_numerator")
+    by_level = _grouped(frame, [f"{flag} = 1", f"{flag} = 0"])
+    return {
+        keys: (_counts(frame, by_level, keys, 0), _counts(frame, by_level, keys, 1))
+        for keys in _breakdown_keys(breakdowns)
+    }
+
+
+def count(measure_: Measure, context: Context, scope: Scope, dimensions=()) -> Counts:
+    """``Counts`` of the measure by one breakdown."""
+    return counts(measure_, context, scope, [tuple(dimensions)])[tuple(d.key for d in dimensions)]
+
+
+def medians(
+    measure_: Measure, context: Context, scope: Scope, breakdowns
+) -> dict[tuple, dict[tuple, tuple[int, float, int]]]:
+    """For each of ``breakdowns``: {(key or "*", ...): (how many values, their median in days, how
+    many people)} for every cell and margin with values, in one query for them all: each level's
+    rows are numbered by length and only the middle ones come back; the number of distinct
+    clients of a partition is read on any of its rows as the rank of its client counted from
+    both ends (dense ranks), less one."""
+    frame = _frame(measure_, population(measure_, context, scope), breakdowns, cw_length=F("length"))
+    length, pk, client = frame.quote("cw_length"), frame.quote("cw_pk"), frame.quote("cw_client")
+    selects = []
+    for number, level in enumerate(frame.levels):
+        by = f"PARTITION BY {frame.partition(level)} " if level else ""
+        windows = (
+            f"ROW_NUMBER() OVER ({by}ORDER BY {length}, {pk}) AS cw_position, "
+            f"COUNT(*) OVER ({by}) AS cw_size, "
+            f"DENSE_RANK() OVER ({by}ORDER BY {client}) AS cw_up, "
+            f"DENSE_RANK() OVER ({by}ORDER BY {client} DESC) AS cw_down"
+        )
+        selected = ", ".join(
+            [str(number), *frame.columns(level), length, "cw_position", "cw_size", "cw_up + cw_down - 1"]
+        )
+        selects.append(
+            f"SELECT {selected} FROM (SELECT *, {windows} FROM {frame.quote('cw_units')}) AS cw_numbered "  # noqa: S608
+            "WHERE cw_position = (cw_size + 1) / 2 OR cw_position = cw_size / 2 + 1"
+        )
+    by_level: dict[tuple, dict] = {level: {} for level in frame.levels}
+    for row in frame.run(selects):
+        level, keys, (value, _position, size, people) = frame.split(row)
+        found = by_level[level].setdefault(tuple(sorted(keys.items())), (keys, size, people, []))
+        found[3].append(_days(frame.convert("cw_length", value)))
+    result = {}
+    for breakdown in _breakdown_keys(breakdowns):
+        figures = {}
+        for level in _levels(breakdown):
+            for keys, size, people, lengths in by_level[frame.level_of(level)].values():
+                key = tuple(keys[name] if name in level else MARGIN for name in breakdown)
+                figures[key] = (size, _middle(lengths), people)
+        result[breakdown] = figures
+    return result
 
 
 def _days(length) -> float:
@@ -263,6 +404,13 @@ def _latest(queryset, field):
     return Subquery(queryset.order_by("-assessed_at", "-pk").values(field)[:1])
 
 
+def _cases_assessed_in_period(code, context, **filters):
+    """The cases with an assessment of ``code`` in the period: the few cases a follow-up measure
+    can count, read once (an uncorrelated IN) before any per-case subquery runs."""
+    assessed = Assessment.objects.filter(instrument__code=code, **filters).filter(context.in_period("assessed_at"))
+    return assessed.values("case_id")
+
+
 def _follow_ups(code, context, rank=None):
     """Cases with a baseline of ``code`` and a follow-up in the period: first baseline and latest
     follow-up (score, or band rank when ``rank`` maps bands)."""
@@ -272,9 +420,11 @@ def _follow_ups(code, context, rank=None):
         baseline, follow_up, field = baseline.annotate(rank=_rank(rank)), follow_up.annotate(rank=_rank(rank)), "rank"
     else:
         field = "score"
-    return ClientCase.objects.annotate(
-        baseline_value=_first(baseline, field), follow_up_value=_latest(follow_up, field)
-    ).filter(baseline_value__isnull=False, follow_up_value__isnull=False)
+    return (
+        ClientCase.objects.filter(pk__in=_cases_assessed_in_period(code, context, stage=Assessment.Stage.FOLLOW_UP))
+        .annotate(baseline_value=_first(baseline, field), follow_up_value=_latest(follow_up, field))
+        .filter(baseline_value__isnull=False, follow_up_value__isnull=False)
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -286,13 +436,12 @@ REFERRAL = {"client": "client", "organization": "to_organization"}
 
 @measure("clients_served", counted="client", **CASE)
 def clients_served(context: Context):
-    attended = Appointment.objects.filter(case_id=OuterRef("pk"), status=Appointment.Status.ATTENDED).filter(
-        context.in_period("starts_at")
+    # Driven from the period's rows (uncorrelated IN: each read once), not probed for every case.
+    attended = Appointment.objects.filter(status=Appointment.Status.ATTENDED).filter(context.in_period("starts_at"))
+    provided = Referral.objects.filter(outcome__in=(Outcome.SERVICE_PROVIDED, Outcome.PARTLY_PROVIDED)).filter(
+        context.in_period("closed_at")
     )
-    provided = Referral.objects.filter(
-        to_case_id=OuterRef("pk"), outcome__in=(Outcome.SERVICE_PROVIDED, Outcome.PARTLY_PROVIDED)
-    ).filter(context.in_period("closed_at"))
-    return ClientCase.objects.filter(Exists(attended) | Exists(provided))
+    return ClientCase.objects.filter(Q(pk__in=attended.values("case_id")) | Q(pk__in=provided.values("to_case_id")))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -404,7 +553,8 @@ def _risk_reassessed(context):
     every = _assessments(RISK).annotate(rank=_rank(RISK_RANK))
     in_period = every.filter(context.in_period("assessed_at"))
     return (
-        ClientCase.objects.annotate(
+        ClientCase.objects.filter(pk__in=_cases_assessed_in_period(RISK, context))
+        .annotate(
             first_pk=_first(every, "pk"),
             first_rank=_first(every, "rank"),
             latest_pk=_latest(in_period, "pk"),
@@ -470,8 +620,10 @@ def _milestone(kind, **filters):
 
 @measure("training_enrolled", **CASE)
 def training_enrolled(context: Context):
-    enrolled = _milestone(Milestone.Kind.TRAINING_ENROLLED).filter(context.days_in_period("reached_on"))
-    return ClientCase.objects.filter(Exists(enrolled))
+    enrolled = Milestone.objects.filter(kind=Milestone.Kind.TRAINING_ENROLLED).filter(
+        context.days_in_period("reached_on")
+    )
+    return ClientCase.objects.filter(pk__in=enrolled.values("case_id"))
 
 
 @measure("training_completed", **CASE)

@@ -115,36 +115,46 @@ def check_dimensions(indicator: Indicator, dimensions) -> tuple[Dimension, ...]:
 
 
 def compute(indicator: Indicator, *, period: Period, scope: Scope, dimensions=(), now=None) -> Raw:
-    """``indicator`` for ``period`` and ``scope``, by ``dimensions`` (keys), from the database: one
-    query per measure (a rate: its numerator, and its rest, the denominator's units the numerator
-    does not count, so that the people of each part are known)."""
-    chosen = check_dimensions(indicator, dimensions)
+    """``indicator`` for ``period`` and ``scope``, by ``dimensions`` (keys), from the database."""
+    keys = tuple(dimensions)
+    return compute_group(indicator, period=period, scope=scope, breakdowns=[keys], now=now)[keys]
+
+
+def compute_group(indicator: Indicator, *, period: Period, scope: Scope, breakdowns, now=None) -> dict[tuple, Raw]:
+    """``indicator`` for ``period`` and ``scope`` by each of ``breakdowns`` (tuples of dimension
+    keys), as of one moment, from the database: one query for them all (a rate: its numerator
+    and its rest, the denominator's units the numerator does not count, so that the people of
+    each part are known)."""
+    chosen = [check_dimensions(indicator, keys) for keys in breakdowns]
     context = Context(period=period, now=now or timezone.now())
     numerator = measures.get(indicator.numerator)
     if indicator.unit == Unit.MEDIAN_DAYS:
-        found = measures.medians(numerator, context, scope, chosen)
-        return Raw(
-            numerator={},
-            medians={key: (base, days) for key, (base, days, _people) in found.items()},
-            people={key: people for key, (_base, _days, people) in found.items()},
-        )
-    counted = measures.count(numerator, context, scope, chosen)
+        return {
+            keys: Raw(
+                numerator={},
+                medians={key: (base, days) for key, (base, days, _people) in found.items()},
+                people={key: people for key, (_base, _days, people) in found.items()},
+            )
+            for keys, found in measures.medians(numerator, context, scope, chosen).items()
+        }
     if not indicator.denominator:
-        return Raw(numerator=counted.units, people=counted.people, organizations=counted.organizations)
+        return {
+            keys: Raw(numerator=counted.units, people=counted.people, organizations=counted.organizations)
+            for keys, counted in measures.counts(numerator, context, scope, chosen).items()
+        }
     base = measures.get(indicator.denominator)
-    parts = measures.population(numerator, context, scope).values("pk")
-    rest = measures.count(
-        base, context, scope, chosen, units=measures.population(base, context, scope).exclude(pk__in=parts)
-    )
-    keys = set(counted.units) | set(rest.units)
-    return Raw(
-        numerator=counted.units,
-        denominator={key: counted.units.get(key, 0) + rest.units.get(key, 0) for key in keys},
-        people=counted.people,
-        rest_people=rest.people,
-        organizations=counted.organizations,
-        rest_organizations=rest.organizations,
-    )
+    results = {}
+    for keys, (counted, rest) in measures.rate_counts(numerator, base, context, scope, chosen).items():
+        cells = set(counted.units) | set(rest.units)
+        results[keys] = Raw(
+            numerator=counted.units,
+            denominator={key: counted.units.get(key, 0) + rest.units.get(key, 0) for key in cells},
+            people=counted.people,
+            rest_people=rest.people,
+            organizations=counted.organizations,
+            rest_organizations=rest.organizations,
+        )
+    return results
 
 
 # ---------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from caseway.indicators import access
 from caseway.indicators.dimensions import PAIRED_WITH, fingerprint, resolve
 from caseway.indicators.models import Indicator, Snapshot, Target, Unit
 from caseway.indicators.periods import Period, PeriodKind, Scope
-from caseway.indicators.queries import compute, current_indicators, dimensions_key
+from caseway.indicators.queries import compute_group, current_indicators, dimensions_key
 from caseway.orgs.models import Organization
 
 PERCENT_MAX = Decimal(100)
@@ -68,7 +68,7 @@ def snapshot_group_compute(
     }
     if not recompute_frozen and Snapshot.objects.filter(**group, frozen_at__isnull=False).exists():
         return None
-    results = {keys: compute(indicator, period=period, scope=scope, dimensions=keys, now=now) for keys in sets}
+    results = compute_group(indicator, period=period, scope=scope, breakdowns=sets, now=now)
     frozen_at = now if is_frozen_period(period, timezone.localdate(now)) else None
     for _attempt in range(2):
         try:
