@@ -73,6 +73,32 @@ def test_it_counts_people_and_units_per_cell_and_margin_in_one_query(personas, d
     assert sum(n for key, n in found.units.items() if key[0] == "male") == 4
 
 
+@pytest.mark.parametrize("code", [CODE, "referral_days_to_service", "clients_served"])
+def test_it_computes_every_breakdown_of_an_indicator_in_one_query(personas, code, django_assert_num_queries):
+    """The snapshot run computes about 13 breakdowns per indicator, period and scope: they share
+    one query, and each gives what computing it alone gives."""
+    to = personas.org_b
+    answered(personas, to=to, accepted=3, declined=2, sex=Sex.FEMALE)
+    one_client_answered(personas, to=to, accepted=4, declined=1, sex=Sex.MALE)
+    crafted.referral_days_to_service(personas)
+    crafted.clients_served(personas)
+    indicator = Indicator.objects.get(code=code, version=1)
+    breakdowns = default_dimension_sets(indicator)
+    assert len(breakdowns) >= 10
+    now = timezone.now()
+
+    with django_assert_num_queries(1):
+        together = queries.compute_group(
+            indicator, period=PERIOD, scope=Scope.network(), breakdowns=breakdowns, now=now
+        )
+
+    assert set(together) == set(breakdowns)
+    assert any(together[()].people.values())
+    for keys in breakdowns:
+        alone = queries.compute(indicator, period=PERIOD, scope=Scope.network(), dimensions=keys, now=now)
+        assert together[keys] == alone, keys
+
+
 def test_it_hides_a_median_resting_on_one_person(personas, settings):
     settings.SMALL_CELL_THRESHOLD = 3
     crafted.referral_days_to_service(personas)  # three referrals, three people: shown

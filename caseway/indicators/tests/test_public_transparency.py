@@ -3,6 +3,8 @@ identified, no personal data, in its htmx partial as in the page; within the por
 with no script needed; right to left in Arabic. The published quarters only (ended, frozen
 snapshots): no month, year or unfinished quarter to subtract from another, nothing computed live."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -43,6 +45,12 @@ def url(path, **query):
     return path + "?" + "&".join(f"{key}={value}" for key, value in query.items())
 
 
+def without_tokens(html: str) -> str:
+    """The page without its random CSRF token (64 letters and digits, a new one per page), in
+    which a three-letter acronym turns up by chance about once in a hundred pages."""
+    return re.sub(r'(name="csrfmiddlewaretoken" value=")[^"]*', r"\1", html)
+
+
 def identifiers(organizations, personas):
     every = [*organizations, personas.org_a, personas.org_b]
     words = []
@@ -75,9 +83,9 @@ def test_it_names_no_organization_and_no_person(client, network, personas, query
     organizations, cases = network
 
     for headers in ({}, {"HTTP_HX_REQUEST": "true"}):
-        html = client.get(url(PATH, **query), **headers).content.decode()
+        html = without_tokens(client.get(url(PATH, **query), **headers).content.decode())
         for word in identifiers(organizations, personas):
-            assert word.casefold() not in html.casefold(), (query, headers)
+            assert not re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", html, re.IGNORECASE), (query, headers)
         for case in cases:
             assert case.client.code not in html
 
