@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -34,6 +33,7 @@ from caseway.clients.records_forms import (
 from caseway.clients.services import CONTACT_NEEDS_IDENTITY, client_update_identity
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
+from caseway.lib.htmx import render_page_or_results
 from caseway.orgs.permissions import Action
 
 CASES_PER_PAGE = 25
@@ -45,10 +45,6 @@ CONTACT_SHOWN = ("phone", "address")
 
 def posted(request):
     return request.POST if request.method == "POST" else None
-
-
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _safe_next(request, fallback):
@@ -88,10 +84,7 @@ def client_list(request):
                 request=request,
             )
     context = {"form": form, "page": page, "rows": rows, "reading": reading, "code_problem": problem}
-    template = "clients/records/list.html#results" if is_htmx(request) else "clients/records/list.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_results(request, "clients/records/list.html", context)
 
 
 # ---------------------------------------------------------------------------------------------

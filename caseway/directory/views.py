@@ -13,7 +13,6 @@ from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,6 +30,7 @@ from caseway.directory.models import Schedule, ServiceCapacity, TaxonomyTerm
 from caseway.directory.schedules import WEEKLY
 from caseway.lib.access import authenticated, object_scoped, role_required
 from caseway.lib.forms import add_service_errors
+from caseway.lib.htmx import render_page_or_results
 from caseway.lib.urls import row_url
 from caseway.orgs.access import visible_organizations
 from caseway.orgs.models import Organization
@@ -42,10 +42,6 @@ RESULTS_PER_PAGE = 25
 def posted(request):
     """The submitted data, bound even when empty: an empty POST must show "required", not a blank form."""
     return request.POST if request.method == "POST" else None
-
-
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def with_listings(page, membership_or_none, *, detail_view: str):
@@ -63,10 +59,7 @@ def with_listings(page, membership_or_none, *, detail_view: str):
 
 def render_search(request, template, form, page):
     """The whole page, or only the results for htmx (the filters stay as the person left them)."""
-    name = f"{template}#results" if is_htmx(request) else template
-    response = render(request, name, {"form": form, "page": page})
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_results(request, template, {"form": form, "page": page})
 
 
 def run_search(request, *, membership_or_none, public: bool):

@@ -161,6 +161,18 @@ def compute_group(indicator: Indicator, *, period: Period, scope: Scope, breakdo
 # Protected tables (what leaves)
 
 
+def _stale_message(period: Period, dimensions) -> str:
+    if not dimensions:
+        return _(
+            "The totals stored for %(period)s are out of date, and stored figures are never mixed with "
+            "figures computed now: choose another period."
+        ) % {"period": period.key}
+    return _(
+        "The figures stored for %(period)s have no up-to-date breakdown by %(dimensions)s, and stored "
+        "figures are never mixed with figures computed now: choose another breakdown or period."
+    ) % {"period": period.key, "dimensions": ", ".join(str(dimension.label) for dimension in dimensions)}
+
+
 @dataclass(frozen=True)
 class Cell:
     """One figure. ``value``: the count, the percentage (0–100) or the median in days; None when
@@ -535,16 +547,7 @@ def protected_tables(
         if snapshot is not None and snapshot["fingerprint"] == expected:
             raw, source, computed_at = Raw.from_json(snapshot["wanted_cells"]), SNAPSHOT, snapshot["computed_at"]
         elif indicator.pk in snapshotted:
-            raise Unavailable(
-                _(
-                    "The figures stored for %(period)s have no up-to-date breakdown by %(dimensions)s, and stored "
-                    "figures are never mixed with figures computed now: choose another breakdown or period."
-                )
-                % {
-                    "period": period.key,
-                    "dimensions": ", ".join(str(dimension.label) for dimension in dimensions) or _("nothing"),
-                }
-            )
+            raise Unavailable(_stale_message(period, dimensions))
         else:
             raw = compute(indicator, period=period, scope=scope, dimensions=order, now=now)
             source, computed_at = LIVE, now

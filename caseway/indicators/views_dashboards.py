@@ -15,7 +15,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.cache import patch_vary_headers
 from django.utils.formats import number_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -39,21 +38,11 @@ from caseway.indicators.services import target_set
 from caseway.lib import disclosure
 from caseway.lib.access import object_scoped, public, role_required
 from caseway.lib.forms import NOT_DONE, submit
+from caseway.lib.htmx import render_page_or_results
 from caseway.orgs.models import Organization
 from caseway.orgs.permissions import Action
 
 KINDS = {"network", "organization", "funded", "public"}
-
-
-def _is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
-
-
-def _render(request, template, context, status=200):
-    name = f"{template}#results" if _is_htmx(request) else template
-    response = render(request, name, context, status=status)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
 
 
 def _dimensions(*, by_organization: bool) -> list:
@@ -116,7 +105,7 @@ def _dashboard(request, *, kind, template, values, dimensions, context, progress
         "marker": disclosure.MARKER,
     }
     if not form.is_valid():
-        return _render(request, template, context, status=400)
+        return render_page_or_results(request, template, context, status=400)
     filters = form.filters()
     indicator = filters.indicator
     try:
@@ -131,7 +120,7 @@ def _dashboard(request, *, kind, template, values, dimensions, context, progress
         split = values(indicators=[indicator.code], period=filters.period, dimensions=filters.dimensions)
     except ValueError as error:  # a breakdown this viewer may not have
         form.add_error("by", str(error))
-        return _render(request, template, context, status=400)
+        return render_page_or_results(request, template, context, status=400)
     name = indicator.localized_name()
     rows = []
     for table in summary:
@@ -170,7 +159,7 @@ def _dashboard(request, *, kind, template, values, dimensions, context, progress
     if progress is not None:
         context["progress_rows"], context["progress_chart"] = _progress_rows(progress(filters.period), rtl)
         context["progress_shown"] = True
-    return _render(request, template, context)
+    return render_page_or_results(request, template, context)
 
 
 def _breakdown(split, name, rtl):
@@ -305,7 +294,7 @@ def transparency(request):
     figure computed live for someone who has not signed in, and no period to subtract from another."""
     periods = exports.published_periods()
     if not periods:
-        return _render(request, "indicators/transparency.html", {"nothing_published": True})
+        return render_page_or_results(request, "indicators/transparency.html", {"nothing_published": True})
 
     def values(*, indicators, period, dimensions):
         tables = exports.public_tables(indicators=indicators, period=period, dimensions=dimensions)

@@ -9,14 +9,13 @@ confidential shelter shows the district at most, never its address.
 from urllib.parse import urlencode
 
 from django import forms
-from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext_lazy as _
 
 from caseway.clients import access
 from caseway.clients.models import DataCategory, Need
 from caseway.lib.access import object_scoped
+from caseway.lib.htmx import render_page_or_results
 from caseway.orgs.permissions import Action
 from caseway.referrals.matching import need_categories, rank_services
 
@@ -34,10 +33,6 @@ class NeedChoiceForm(forms.Form):
         super().__init__(*args, **kwargs)
         labels = dict(Need.Domain.choices)
         self.fields["need"].choices = [(need.domain, labels.get(need.domain, need.domain)) for need in needs]
-
-
-def is_htmx(request) -> bool:
-    return request.headers.get("HX-Request") == "true"
 
 
 def _open_needs(membership, case) -> list:
@@ -95,7 +90,4 @@ def match(request, case_pk):
         "rows": rows,
         "may_see_needs": DataCategory.NEEDS in access.visible_categories(membership, case),
     }
-    template = "referrals/matching/match.html#results" if is_htmx(request) else "referrals/matching/match.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_results(request, "referrals/matching/match.html", context)

@@ -14,7 +14,6 @@ from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -26,6 +25,7 @@ from caseway.clients.models import ConsentPurpose, DataCategory
 from caseway.directory.models import Service
 from caseway.lib.access import object_scoped, role_required
 from caseway.lib.forms import add_service_errors
+from caseway.lib.htmx import render_page_or_results
 from caseway.orgs.permissions import Action
 from caseway.referrals import access, display, escalation, gate, queries, services, transitions
 from caseway.referrals.forms import (
@@ -474,10 +474,7 @@ def _box(request, box):
         "alert_count": alert_count,
         "action": reverse(f"referrals:{box}"),
     }
-    template = "referrals/box.html#results" if request.headers.get("HX-Request") == "true" else "referrals/box.html"
-    response = render(request, template, context)
-    patch_vary_headers(response, ["HX-Request"])
-    return response
+    return render_page_or_results(request, "referrals/box.html", context)
 
 
 @role_required(Action.VIEW_PERSONAL_DATA)

@@ -188,6 +188,16 @@ def test_it_refuses_a_breakdown_not_stored_for_a_period_that_has_snapshots(perso
     assert acceptance(public=True, dimensions=("sex", "age_band"), from_snapshot=False).source == queries.LIVE
 
 
+def test_it_says_the_totals_are_out_of_date_when_only_a_stale_snapshot_holds_them(personas):
+    answered(personas, to=personas.org_b, accepted=6, declined=6)
+    indicator = Indicator.objects.get(code=CODE, version=1)
+    snapshots_compute(periods=[PERIOD], scopes=[Scope.network()], indicators=[indicator], dimension_sets=[()])
+    Snapshot.objects.update(fingerprint="stored-in-an-older-format")
+
+    with pytest.raises(queries.Unavailable, match=f"The totals stored for {PERIOD.key} are out of date"):
+        acceptance(public=True)
+
+
 def test_it_offers_pairs_with_sex_only_with_a_clear_message(personas):
     with pytest.raises(ValueError, match="only with Sex"):
         acceptance(membership=member(personas.coordinator), dimensions=("age_band", "disability"))
