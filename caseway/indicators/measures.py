@@ -332,16 +332,26 @@ def count(measure_: Measure, context: Context, scope: Scope, dimensions=()) -> C
     return counts(measure_, context, scope, [tuple(dimensions)])[tuple(d.key for d in dimensions)]
 
 
-def medians(
-    measure_: Measure, context: Context, scope: Scope, breakdowns
-) -> dict[tuple, dict[tuple, tuple[int, float, int]]]:
-    """For each of ``breakdowns``: {(key or "*", ...): (how many values, their median in days, how
-    many people)} for every cell and margin with values, in one query for them all: each level's
-    rows are numbered by length and only the middle ones come back; the number of distinct
-    clients of a partition is read on any of its rows as the rank of its client counted from
-    both ends (dense ranks), less one."""
+@dataclass(frozen=True)
+class Median:
+    """One cell's or margin's median: how many values, their median in days, and how many
+    distinct people and organizations they come from."""
+
+    size: int
+    days: float
+    people: int
+    organizations: int
+
+
+def medians(measure_: Measure, context: Context, scope: Scope, breakdowns) -> dict[tuple, dict[tuple, Median]]:
+    """For each of ``breakdowns``: {(key or "*", ...): ``Median``} for every cell and margin with
+    values, in one query for them all: each level's rows are numbered by length and only the
+    middle ones come back. The number of distinct clients (organizations) of a partition is read
+    on any of its rows as the rank of its client (organization) counted from both ends (dense
+    ranks), less one; an organization left empty counts as none, as in ``COUNT(DISTINCT)``."""
     frame = _frame(measure_, population(measure_, context, scope), breakdowns, cw_length=F("length"))
-    length, pk, client = frame.quote("cw_length"), frame.quote("cw_pk"), frame.quote("cw_client")
+    length, pk = frame.quote("cw_length"), frame.quote("cw_pk")
+    client, organization = frame.quote("cw_client"), frame.quote("cw_organization")
     selects = []
     for number, level in enumerate(frame.levels):
         by = f"PARTITION BY {frame.partition(level)} " if level else ""
@@ -349,10 +359,20 @@ def medians(
             f"ROW_NUMBER() OVER ({by}ORDER BY {length}, {pk}) AS cw_position, "
             f"COUNT(*) OVER ({by}) AS cw_size, "
             f"DENSE_RANK() OVER ({by}ORDER BY {client}) AS cw_up, "
-            f"DENSE_RANK() OVER ({by}ORDER BY {client} DESC) AS cw_down"
+            f"DENSE_RANK() OVER ({by}ORDER BY {client} DESC) AS cw_down, "
+            f"DENSE_RANK() OVER ({by}ORDER BY {organization}) AS cw_organization_up, "
+            f"DENSE_RANK() OVER ({by}ORDER BY {organization} DESC) AS cw_organization_down, "
+            f"MAX(CASE WHEN {organization} IS NULL THEN 1 ELSE 0 END) OVER ({by}) AS cw_no_organization"
         )
         selected = ", ".join(
-            [str(number), *frame.columns(level), length, "cw_position", "cw_size", "cw_up + cw_down - 1"]
+            [
+                str(number),
+                *frame.columns(level),
+                length,
+                "cw_size",
+                "cw_up + cw_down - 1",
+                "cw_organization_up + cw_organization_down - 1 - cw_no_organization",
+            ]
         )
         selects.append(
             f"SELECT {selected} FROM (SELECT *, {windows} FROM {frame.quote('cw_units')}) AS cw_numbered "  # noqa: S608
@@ -360,16 +380,16 @@ def medians(
         )
     by_level: dict[tuple, dict] = {level: {} for level in frame.levels}
     for row in frame.run(selects):
-        level, keys, (value, _position, size, people) = frame.split(row)
-        found = by_level[level].setdefault(tuple(sorted(keys.items())), (keys, size, people, []))
-        found[3].append(_days(frame.convert("cw_length", value)))
+        level, keys, (value, size, people, organizations) = frame.split(row)
+        found = by_level[level].setdefault(tuple(sorted(keys.items())), (keys, size, people, organizations, []))
+        found[4].append(_days(frame.convert("cw_length", value)))
     result = {}
     for breakdown in _breakdown_keys(breakdowns):
         figures = {}
         for level in _levels(breakdown):
-            for keys, size, people, lengths in by_level[frame.level_of(level)].values():
+            for keys, size, people, organizations, lengths in by_level[frame.level_of(level)].values():
                 key = tuple(keys[name] if name in level else MARGIN for name in breakdown)
-                figures[key] = (size, _middle(lengths), people)
+                figures[key] = Median(size, _middle(lengths), people, organizations)
         result[breakdown] = figures
     return result
 

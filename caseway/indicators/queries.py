@@ -132,8 +132,9 @@ def compute_group(indicator: Indicator, *, period: Period, scope: Scope, breakdo
         return {
             keys: Raw(
                 numerator={},
-                medians={key: (base, days) for key, (base, days, _people) in found.items()},
-                people={key: people for key, (_base, _days, people) in found.items()},
+                medians={key: (median.size, median.days) for key, median in found.items()},
+                people={key: median.people for key, median in found.items()},
+                organizations={key: median.organizations for key, median in found.items()},
             )
             for keys, found in measures.medians(numerator, context, scope, chosen).items()
         }
@@ -265,8 +266,11 @@ class _Few:
     people: dict
     organizations: dict | None
     limit: int
+    hide_all: bool = False
 
     def __call__(self, key) -> bool:
+        if self.hide_all:
+            return True
         if disclosure.is_small(self.people.get(key, 0), self.limit):
             return True
         if self.organizations is None:
@@ -278,7 +282,11 @@ def _few(people, organizations, categories, limit, public) -> _Few:
     if people is None:
         # A result without its people (stored in an older format) is never protected by units.
         raise ValueError("These figures were stored without their number of people: recompute them.")
-    shown_organizations = _normalize(organizations or {}, categories) if public else None
+    if public and organizations is None:
+        # Stored before medians counted their organizations: in public, whether a figure comes
+        # from a single organization is unknown, so none is shown (the next run stores them).
+        return _Few({}, None, limit, hide_all=True)
+    shown_organizations = _normalize(organizations, categories) if public else None
     return _Few(_normalize(people, categories), shown_organizations, limit)
 
 
@@ -400,7 +408,7 @@ def protect(
     if indicator.unit == Unit.MEDIAN_DAYS:
         medians = raw.medians or {}
         sizes = _normalize({key: base for key, (base, _days) in medians.items() if MARGIN not in key}, categories)
-        few = _few(raw.people, None, categories, limit, False)
+        few = _few(raw.people, raw.organizations, categories, limit, public)
         days, merged = _merged({key: value for key, (_base, value) in medians.items()}, categories)
         # A median of keys put together under "not known" is the median of none of them.
         days = {key: None if key in merged else value for key, value in days.items()}

@@ -112,6 +112,45 @@ def test_it_hides_a_median_resting_on_one_person(personas, settings):
     assert total.value is None and total.suppressed
 
 
+def test_it_hides_a_public_median_resting_on_one_organization(personas, settings):
+    settings.SMALL_CELL_THRESHOLD = 3
+    crafted.referral_days_to_service(personas)  # three people, every referral received by org B
+    indicator = Indicator.objects.get(code="referral_days_to_service", version=1)
+    staff = acceptance(indicators=[indicator], membership=member(personas.coordinator), from_snapshot=False)
+    alone = acceptance(indicators=[indicator], public=True, from_snapshot=False)
+    assert staff.total.value == 5.0
+    assert alone.total.value is None and alone.total.suppressed
+
+    for days in (4, 6, 8):  # three more people, served by org A
+        item = crafted.referral(
+            a_client(personas),
+            to=personas.org_a,
+            status=crafted.Status.IN_SERVICE,
+            sent_at=crafted.at(0),
+            answered_at=crafted.at(0),
+        )
+        crafted.ReferralEvent.objects.create(
+            referral=item, from_status=crafted.Status.ACCEPTED, to_status=crafted.Status.IN_SERVICE, at=crafted.at(days)
+        )
+    together = acceptance(indicators=[indicator], public=True, from_snapshot=False)
+    assert together.total.value == 5.5
+    assert queries.compute(indicator, period=PERIOD, scope=Scope.network()).organizations == {(): 2}
+
+
+def test_it_hides_a_public_median_stored_without_its_organizations(personas, settings):
+    settings.SMALL_CELL_THRESHOLD = 3
+    crafted.referral_days_to_service(personas)
+    indicator = Indicator.objects.get(code="referral_days_to_service", version=1)
+    raw = queries.compute(indicator, period=PERIOD, scope=Scope.network())
+    older = queries.Raw(numerator={}, medians=raw.medians, people=raw.people, organizations=None)
+
+    (_cells, _rows, _columns, staff) = queries.protect(indicator, older, [], 3)
+    (_cells, _rows, _columns, public) = queries.protect(indicator, older, [], 3, public=True)
+
+    assert staff.value == 5.0
+    assert public.value is None and public.suppressed
+
+
 # ---------------------------------------------------------------------------------------------
 # L1: one-way and two-way tables together
 
