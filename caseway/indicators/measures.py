@@ -1,13 +1,17 @@
 """Measures: registered functions that build the database query of what an indicator counts.
 
 A measure answers "which units (referrals, cases, goals, appointments, deadlines...) fall in this
-period", as a queryset; ``count`` and ``medians`` below then restrict it to the population and
-aggregate it **in the database**, one query per measure whatever the number of rows:
+period", as a queryset; ``counts``, ``rate_counts`` and ``medians`` below then restrict it to the
+population and aggregate it **in the database**: one query per indicator, for every breakdown
+asked, whatever the number of rows:
 
 - the population: units whose client agreed to be counted in anonymous statistics, in force at
   the time of computation (``consent.network_consent_in_force``, in SQL), not erased, and whose
-  organization is in the scope (the network, or a set of organizations);
-- up to two dimensions (``dimensions.py``), grouped by ``values().annotate(Count)``;
+  organization is in the scope (the network, or a set of organizations), compiled once into a
+  common table with one column per dimension (``dimensions.py``) — the expensive part runs once;
+- every cell and margin level of every breakdown: a grouped select over that table with distinct
+  counts of units, people and organizations, joined with UNION ALL; a rate's numerator is a mark
+  on its denominator's units, so that both parts come from the same pass;
 - for a median, the database numbers each cell's (and each margin's) values by length with window
   functions and returns only the one or two middle rows, as ``legal/analytics.py`` does.
 
@@ -200,7 +204,7 @@ class _Frame:
         if not self.sql:
             return []
         units = self.quote("cw_units")
-        sql = f"WITH {units} AS MATERIALIZED ({self.sql}) " + " UNION ALL ".join(selects)
+        sql = f"WITH {units} AS {_materialized(self.connection)}({self.sql}) " + " UNION ALL ".join(selects)
         with self.connection.cursor() as cursor:
             cursor.execute(sql, self.params)
             return cursor.fetchall()
@@ -217,6 +221,14 @@ class _Frame:
         for converter in converters:
             value = converter(value, expression, self.connection)
         return value
+
+
+def _materialized(connection) -> str:
+    """Ask for the common table to be computed once (PostgreSQL 12+, SQLite 3.35+; an older SQLite
+    may compute it again for each level: the same answer, more slowly)."""
+    if connection.vendor == "sqlite" and connection.Database.sqlite_version_info < (3, 35):
+        return ""
+    return "MATERIALIZED "
 
 
 def _frame(measure_: Measure, units, breakdowns, **extra) -> _Frame:

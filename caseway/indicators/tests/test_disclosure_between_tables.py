@@ -99,6 +99,23 @@ def test_it_computes_every_breakdown_of_an_indicator_in_one_query(personas, code
         assert together[keys] == alone, keys
 
 
+def test_it_gives_the_same_figures_where_the_database_cannot_materialize_the_common_table(personas, monkeypatch):
+    """SQLite before 3.35 knows no ``AS MATERIALIZED``: the query is then asked without it."""
+    from django.db import connection
+
+    one_client_answered(personas, to=personas.org_b, accepted=4, declined=1, sex=Sex.MALE)
+    indicator = Indicator.objects.get(code=CODE, version=1)
+    now = timezone.now()
+    expected = queries.compute(indicator, period=PERIOD, scope=Scope.network(), dimensions=("sex",), now=now)
+    if connection.vendor != "sqlite":
+        assert measures._materialized(connection) == "MATERIALIZED "
+        return
+    monkeypatch.setattr(connection.Database, "sqlite_version_info", (3, 34, 1))
+
+    assert measures._materialized(connection) == ""
+    assert queries.compute(indicator, period=PERIOD, scope=Scope.network(), dimensions=("sex",), now=now) == expected
+
+
 def test_it_hides_a_median_resting_on_one_person(personas, settings):
     settings.SMALL_CELL_THRESHOLD = 3
     crafted.referral_days_to_service(personas)  # three referrals, three people: shown
