@@ -28,6 +28,11 @@ MAX_DIMENSIONS = 2
 # stored with the rest each day (``services.default_dimension_sets``), sex first, so that a
 # breakdown never mixes stored and live figures; fewer pairs keep that run bounded.
 PAIRED_WITH = "sex"
+# Stored for the network beside the pairs offered, never offered to anyone: each dimension by
+# organization. A coordinator's view of one organization by a dimension is the organization's
+# column of that table, protected together with the network's tables (``queries``), so that the
+# network's figures less the other organizations' never give back one organization's hidden cell.
+BY_ORGANIZATION = "organization"
 # Bumped when what a snapshot stores changes (2: distinct people and organizations per cell):
 # snapshots of another format are not read (``fingerprint``).
 SNAPSHOT_FORMAT = 2
@@ -219,8 +224,10 @@ DIMENSIONS: dict[str, Dimension] = {
 }
 
 
-def resolve(keys) -> tuple[Dimension, ...]:
-    """The dimensions named by ``keys`` (at most two, each once); ``ValueError`` otherwise."""
+def resolve(keys, *, stored=False) -> tuple[Dimension, ...]:
+    """The dimensions named by ``keys`` (at most two, each once); ``ValueError`` otherwise.
+    ``stored``: a dimension by organization too (``BY_ORGANIZATION``: computed and stored, never
+    asked for by people)."""
     keys = tuple(keys or ())
     if len(keys) > MAX_DIMENSIONS:
         raise ValueError(_("Choose at most two disaggregations."))
@@ -229,7 +236,8 @@ def resolve(keys) -> tuple[Dimension, ...]:
     unknown = [key for key in keys if key not in DIMENSIONS]
     if unknown:
         raise ValueError(_("Unknown disaggregation: %(key)s.") % {"key": unknown[0]})
-    if len(keys) == MAX_DIMENSIONS and PAIRED_WITH not in keys:
+    by_organization = stored and len(keys) == MAX_DIMENSIONS and keys[1] == BY_ORGANIZATION
+    if len(keys) == MAX_DIMENSIONS and PAIRED_WITH not in keys and not by_organization:
         raise ValueError(
             _("Two disaggregations are offered together only with %(dimension)s: choose it as one of the two.")
             % {"dimension": DIMENSIONS[PAIRED_WITH].label}

@@ -78,7 +78,8 @@ class DashboardFilterForm(forms.Form):
     by = forms.ChoiceField(label=_("Broken down by"), required=False, widget=FastSelect)
     and_by = forms.ChoiceField(label=_("and by"), required=False, widget=FastSelect)
 
-    def __init__(self, data, *, indicators, dimensions, today: datetime.date | None = None):
+    def __init__(self, data, *, indicators, dimensions, today: datetime.date | None = None, pairs=True):
+        """``pairs`` False: one breakdown at a time (a coordinator looking at one organization)."""
         today = today or timezone.localdate()
         self.indicators = {indicator.code: indicator for indicator in indicators}
         defaults = {
@@ -96,6 +97,8 @@ class DashboardFilterForm(forms.Form):
         options = [(dimension.key, dimension.label) for dimension in dimensions]
         self.fields["by"].choices = [("", _("Nothing (totals only)")), *options]
         self.fields["and_by"].choices = [("", _("Nothing else")), *options]
+        if not pairs:
+            del self.fields["and_by"]
 
     def clean(self):
         data = super().clean()

@@ -25,15 +25,24 @@ base (how many values) is shown and reaches the threshold (``protect_measure``).
 """
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from django.db.models import Case, F, JSONField, When
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from caseway.indicators import access, measures
-from caseway.indicators.dimensions import DIMENSIONS, UNKNOWN, Dimension, fingerprint, resolve, stored_order
+from caseway.indicators.dimensions import (
+    BY_ORGANIZATION,
+    DIMENSIONS,
+    UNKNOWN,
+    Dimension,
+    fingerprint,
+    resolve,
+    stored_order,
+)
 from caseway.indicators.measures import MARGIN, Context
 from caseway.indicators.models import Direction, Indicator, Snapshot, Target, Unit
 from caseway.indicators.periods import Period, Scope
@@ -103,8 +112,8 @@ class Raw:
         return Raw(*(swap(getattr(self, name)) for name in self.__dataclass_fields__))
 
 
-def check_dimensions(indicator: Indicator, dimensions) -> tuple[Dimension, ...]:
-    chosen = resolve(dimensions)
+def check_dimensions(indicator: Indicator, dimensions, *, stored=False) -> tuple[Dimension, ...]:
+    chosen = resolve(dimensions, stored=stored)
     for dimension in chosen:
         if dimension.key not in indicator.dimensions:
             raise ValueError(
@@ -125,7 +134,7 @@ def compute_group(indicator: Indicator, *, period: Period, scope: Scope, breakdo
     keys), as of one moment, from the database: one query for them all (a rate: its numerator
     and its rest, the denominator's units the numerator does not count, so that the people of
     each part are known)."""
-    chosen = [check_dimensions(indicator, keys) for keys in breakdowns]
+    chosen = [check_dimensions(indicator, keys, stored=True) for keys in breakdowns]
     context = Context(period=period, now=now or timezone.now())
     numerator = measures.get(indicator.numerator)
     if indicator.unit == Unit.MEDIAN_DAYS:
@@ -294,7 +303,7 @@ def _margin(n: int) -> tuple:
     return (MARGIN,) * n
 
 
-def _grid(counts: dict, categories: list[list[str]], limit: int, few: _Few, *, columns_apart=False) -> _Grid:
+def _grid(counts: dict, categories: list[list[str]], limit: int, few: _Few) -> _Grid:
     """``counts`` protected in the table's shape. One way: ``disclosure.protect_one_way``; two ways:
     ``disclosure.protect_two_way``, whose margins are exactly the one-way tables, so the tables of
     one indicator, period and scope can be read together."""
@@ -323,7 +332,6 @@ def _grid(counts: dict, categories: list[list[str]], limit: int, few: _Few, *, c
         hidden_rows=[r for r, row in enumerate(rows) if few((row, MARGIN))],
         hidden_columns=[c for c, column in enumerate(columns) if few((MARGIN, column))],
         total_hidden=disclosure.is_small(total, limit) or few(_margin(2)),
-        columns_apart=columns_apart,
     )
     return _Grid(protected.cells, protected.row_totals, protected.column_totals, protected.total)
 
@@ -396,15 +404,11 @@ def _median_cell(limit):
     return cell
 
 
-def protect(
-    indicator: Indicator, raw: Raw, categories: list[list[str]], limit: int, *, public=False, columns_apart=False
-) -> tuple:
+def protect(indicator: Indicator, raw: Raw, categories: list[list[str]], limit: int, *, public=False) -> tuple:
     """(cells, row totals, column totals, total) of ``Cell``, through ``lib.disclosure``.
 
     Every count is hidden where it holds fewer than ``limit`` *people* (and, in public, where it
-    comes from a single organization), whatever its number of units; ``columns_apart``: each
-    column is also shown as a table of its own (the organizations of a network table)."""
-    options = {"columns_apart": columns_apart}
+    comes from a single organization), whatever its number of units."""
     if indicator.unit == Unit.MEDIAN_DAYS:
         medians = raw.medians or {}
         sizes = _normalize({key: base for key, (base, _days) in medians.items() if MARGIN not in key}, categories)
@@ -413,11 +417,11 @@ def protect(
         # A median of keys put together under "not known" is the median of none of them.
         days = {key: None if key in merged else value for key, value in days.items()}
         median_grid = _median_grid(days, categories)
-        return _map(_median_cell(limit), _grid(sizes, categories, limit, few, **options), median_grid)
+        return _map(_median_cell(limit), _grid(sizes, categories, limit, few), median_grid)
     numerators = _normalize(raw.numerator, categories)
     few = _few(raw.people, raw.organizations, categories, limit, public)
     if not indicator.denominator:
-        return _map(_count_cell, _grid(numerators, categories, limit, few, **options))
+        return _map(_count_cell, _grid(numerators, categories, limit, few))
     denominators = _normalize(raw.denominator or {}, categories)
     rests = {}
     for key in set(numerators) | set(denominators):
@@ -428,8 +432,8 @@ def protect(
     few_rest = _few(raw.rest_people, raw.rest_organizations, categories, limit, public)
     return _map(
         _rate_cell(limit),
-        _grid(numerators, categories, limit, few, **options),
-        _grid(rests, categories, limit, few_rest, **options),
+        _grid(numerators, categories, limit, few),
+        _grid(rests, categories, limit, few_rest),
         _raw_grid(numerators, categories),
         _raw_grid(rests, categories),
     )
@@ -508,17 +512,68 @@ def indicator_values(
     """
     chosen_dimensions = resolve(dimensions)
     scope = access.check_public(scope, chosen_dimensions) if public else access.check_scope(membership, scope)
-    return protected_tables(
-        indicators=indicators,
-        period=period,
+    options = {"indicators": indicators, "period": period, "from_snapshot": from_snapshot, "now": now}
+    if not public and not scope.is_network and access.may_view_network(membership):
+        return organization_tables(scope=scope, dimensions=chosen_dimensions, **options)
+    return protected_tables(scope=scope, dimensions=chosen_dimensions, public=public, **options)
+
+
+def organization_tables(*, indicators, period: Period, scope: Scope, dimensions, from_snapshot=True, now=None):
+    """A coordinator's view of one organization: its column of the network's table by
+    organization (and by ``dimensions``), which is protected together with the network's
+    tables by each of them. Protected on their own, an organization's tables would not agree
+    with the network's: the network's published cell less the other organizations' published
+    cells would give back a cell hidden in one organization's table.
+
+    Hence one organization at a time (a set of them would be a sum of columns, protected on its
+    own again) and one breakdown at a time (two, by organization, would be a three-way table).
+    Indicators that cannot be broken down by organization (people counted once in the network,
+    whose organizations' figures do not add up to it) keep their own protection: a difference
+    then only bounds a hidden cell."""
+    if len(scope.organization_ids) != 1:
+        raise ValueError(_("Coordinators see the figures of one organization at a time."))
+    if len(dimensions) > 1:
+        raise ValueError(_("For one organization, choose one disaggregation at a time."))
+    if any(dimension.key == BY_ORGANIZATION for dimension in dimensions):
+        raise ValueError(_("The figures of one organization cannot be broken down by organization."))
+    chosen = _chosen(indicators, period)
+    together = [indicator for indicator in chosen if BY_ORGANIZATION in indicator.dimensions]
+    apart = [indicator for indicator in chosen if BY_ORGANIZATION not in indicator.dimensions]
+    options = {"period": period, "from_snapshot": from_snapshot, "now": now}
+    found = {}
+    if together:
+        by_organization = (*dimensions, DIMENSIONS[BY_ORGANIZATION])
+        network = protected_tables(indicators=together, scope=Scope.network(), dimensions=by_organization, **options)
+        (organization_key,) = scope.organization_ids
+        for table in network:
+            found[table.indicator.pk] = _column_of(table, str(organization_key), scope, dimensions)
+    if apart:
+        for table in protected_tables(indicators=apart, scope=scope, dimensions=dimensions, **options):
+            found[table.indicator.pk] = table
+    return tuple(found[indicator.pk] for indicator in chosen if indicator.pk in found)
+
+
+def _column_of(table: IndicatorTable, organization_key: str, scope: Scope, dimensions) -> IndicatorTable:
+    """One organization's table out of the network's table by (``dimensions``, organization)."""
+    keys = tuple(dimension.key for dimension in dimensions)
+    listed = [key for key, _label in (table.columns if keys else table.rows)]
+    if organization_key not in listed:
+        raise Http404  # no such organization: like one the viewer may not see
+    index = listed.index(organization_key)
+    if not keys:
+        rows, row_totals, total = (), (), table.row_totals[index]
+    else:
+        rows, row_totals, total = table.rows, tuple(row[index] for row in table.cells), table.column_totals[index]
+    return replace(
+        table,
         scope=scope,
-        dimensions=chosen_dimensions,
-        from_snapshot=from_snapshot,
-        now=now,
-        public=public,
-        # A coordinator sees each organization's own tables too: a network table by organization
-        # is protected so that it agrees with them.
-        organizations_apart=not public and scope.is_network,
+        dimensions=keys,
+        rows=rows,
+        columns=(),
+        cells=(),
+        row_totals=row_totals,
+        column_totals=(),
+        total=total,
     )
 
 
@@ -531,7 +586,6 @@ def protected_tables(
     from_snapshot=True,
     now=None,
     public=False,
-    organizations_apart=False,
 ) -> tuple[IndicatorTable, ...]:
     """The body of ``indicator_values`` once the viewer may see ``scope`` (the donors' selector
     shares it). Fixed number of queries: indicators, snapshots, one per dimension's categories
@@ -548,7 +602,6 @@ def protected_tables(
     expected = fingerprint(order)
     now = now or timezone.now()
     limit = disclosure.threshold()
-    columns_apart = organizations_apart and len(order) == 2 and order[1] == "organization"
     tables = []
     for indicator in wanted:
         snapshot = stored.get(indicator.pk)
@@ -559,9 +612,7 @@ def protected_tables(
         else:
             raw = compute(indicator, period=period, scope=scope, dimensions=order, now=now)
             source, computed_at = LIVE, now
-        cells, rows, columns, total = protect(
-            indicator, raw, categories, limit, public=public, columns_apart=columns_apart
-        )
+        cells, rows, columns, total = protect(indicator, raw, categories, limit, public=public)
         row_labels = tuple(labelled[0]) if labelled else ()
         column_labels = tuple(labelled[1]) if len(labelled) > 1 else ()
         if turned:

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from caseway import audit
 from caseway.indicators import access
-from caseway.indicators.dimensions import PAIRED_WITH, fingerprint, resolve
+from caseway.indicators.dimensions import BY_ORGANIZATION, PAIRED_WITH, fingerprint, resolve
 from caseway.indicators.models import Indicator, Snapshot, Target, Unit
 from caseway.indicators.periods import Period, PeriodKind, Scope
 from caseway.indicators.queries import compute_group, current_indicators, dimensions_key
@@ -100,12 +100,16 @@ def snapshot_group_compute(
     raise RuntimeError(f"Could not store the snapshots of {indicator} {period} {scope.key}.")
 
 
-def default_dimension_sets(indicator: Indicator) -> list[tuple[str, ...]]:
+def default_dimension_sets(indicator: Indicator, scope: Scope | None = None) -> list[tuple[str, ...]]:
     """What the task keeps ready: the whole, each allowed dimension alone, and sex with each other
-    allowed dimension (the only pairs offered: ``dimensions.PAIRED_WITH``)."""
+    allowed dimension (the only pairs offered: ``dimensions.PAIRED_WITH``); for the network (or
+    ``scope`` None), also each other dimension by organization, from which coordinators read one
+    organization's figures (``queries.organization_tables``)."""
     sets = [(), *((key,) for key in indicator.dimensions)]
     if PAIRED_WITH in indicator.dimensions:
         sets += [(PAIRED_WITH, key) for key in indicator.dimensions if key != PAIRED_WITH]
+    if (scope is None or scope.is_network) and BY_ORGANIZATION in indicator.dimensions:
+        sets += [(key, BY_ORGANIZATION) for key in indicator.dimensions if key not in (PAIRED_WITH, BY_ORGANIZATION)]
     return sets
 
 
@@ -126,7 +130,7 @@ def default_periods(today: datetime.date) -> list[Period]:
 
 def _offered(keys) -> bool:
     try:
-        resolve(keys)
+        resolve(keys, stored=True)
     except ValueError:
         return False
     return True
@@ -179,10 +183,11 @@ def snapshots_compute(
     for period in periods:
         chosen = given if given is not None else current_indicators(codes, on=period.end)
         for indicator in chosen:
-            sets = list(dimension_sets) if dimension_sets is not None else default_dimension_sets(indicator)
-            allowed = [keys for keys in sets if _offered(keys) and all(key in indicator.dimensions for key in keys)]
-            if allowed:
-                plan += [(indicator, period, scope, allowed) for scope in scopes]
+            for scope in scopes:
+                sets = list(dimension_sets) if dimension_sets is not None else default_dimension_sets(indicator, scope)
+                allowed = [keys for keys in sets if _offered(keys) and all(key in indicator.dimensions for key in keys)]
+                if allowed:
+                    plan.append((indicator, period, scope, allowed))
     total = sum(len(sets) for *_rest, sets in plan)
     written = frozen = recomputed = done = 0
     for indicator, period, scope, sets in plan:

@@ -245,6 +245,8 @@ def organization(request, pk):
         values=values,
         dimensions=_dimensions(by_organization=False),
         progress=progress,
+        # A coordinator reads one organization out of the network's tables: one breakdown at a time.
+        form_class=partial(DashboardFilterForm, pairs=not access.may_view_network(membership)),
         context={
             "heading": _("Indicators of %(organization)s") % {"organization": chosen.name},
             "organization_pk": chosen.pk,

@@ -492,7 +492,6 @@ def protect_two_way(
     hidden_rows: Collection[int] = (),
     hidden_columns: Collection[int] = (),
     total_hidden: bool = False,
-    columns_apart: bool = False,
 ) -> ProtectedTable:
     """A two-way table published *beside* its two one-way tables (each dimension alone, through
     ``protect_one_way``) and its total, protected so that no hidden entry of any of them can be
@@ -500,11 +499,9 @@ def protect_two_way(
 
     The one-way tables are protected first (they do not depend on this one); this table then
     hides every margin they hide and never hides one they publish. ``hidden_*``: entries to hide
-    whatever their count (too few people). ``columns_apart``: each column is also published as a
-    one-way table of its own, its total as a figure on its own (the tables of each organization
-    beside the network's table by organization): its cells are constrained the same way. When a
-    hidden entry would still be given back by what the other tables publish, every cell is hidden
-    (``pinned`` is set; the margins are then those of the one-way tables).
+    whatever their count (too few people). When a hidden entry would still be given back by what
+    the other tables publish, every cell is hidden (``pinned`` is set; the margins are then those
+    of the one-way tables).
     """
     limit = _limit(threshold)
     matrix = [[int(count) for count in row] for row in rows]
@@ -519,22 +516,9 @@ def protect_two_way(
     hidden, published = [], []
     for r, value in enumerate(by_row.values):
         (hidden if value is None else published).append(("row", r))
-    if columns_apart:
-        for c in range(width):
-            alone = c in hidden_columns or is_small(column_sums[c], limit)
-            (hidden if alone else published).append(("column", c))
-            column = protect_one_way(
-                [matrix[r][c] for r in range(height)],
-                threshold=limit,
-                forced=[r for r in range(height) if (r, c) in hidden_cells],
-                total_hidden=alone,
-            )
-            for r, value in enumerate(column.values):
-                (hidden if value is None else published).append(("cell", r, c))
-    else:
-        for c, value in enumerate(by_column.values):
-            (hidden if value is None else published).append(("column", c))
-        hidden += [("cell", r, c) for r, c in sorted(hidden_cells)]
+    for c, value in enumerate(by_column.values):
+        (hidden if value is None else published).append(("column", c))
+    hidden += [("cell", r, c) for r, c in sorted(hidden_cells)]
     (hidden if by_row.total is None else published).append(("total",))
     table = protect_table(matrix, threshold=limit, hidden=hidden, published=published)
     if not table.pinned and not by_row.pinned and not by_column.pinned:
@@ -542,7 +526,7 @@ def protect_two_way(
     return ProtectedTable(
         cells=tuple(tuple(None for _c in range(width)) for _r in range(height)),
         row_totals=by_row.values,
-        column_totals=by_column.values if not columns_apart else tuple(None for _c in range(width)),
+        column_totals=by_column.values,
         total=by_row.total,
         threshold=limit,
         pinned=True,

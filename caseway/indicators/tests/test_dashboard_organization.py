@@ -80,3 +80,18 @@ def test_it_costs_the_same_queries_whatever_the_data(personas, login_as):
 
     assert response.status_code == 200
     assert many == few
+
+
+def test_it_offers_a_coordinator_one_breakdown_at_a_time_and_its_staff_two(personas, login_as):
+    """A coordinator reads an organization out of the network's tables by organization: one
+    breakdown at a time (``queries.organization_tables``)."""
+    answered(personas, to=personas.org_a, accepted=7, declined=5)
+
+    staff = login_as(personas.caseworker_a).get(path(personas.org_a)).content.decode()
+    coordinator = login_as(personas.coordinator).get(path(personas.org_a))
+    pair = login_as(personas.coordinator).get(url(path(personas.org_a), by="sex", and_by="age_band"))
+
+    assert 'name="and_by"' in staff
+    assert coordinator.status_code == 200
+    assert 'name="and_by"' not in coordinator.content.decode()
+    assert pair.status_code == 200  # the second breakdown is not a field: it is left out

@@ -271,11 +271,89 @@ def test_the_dashboard_form_refuses_a_pair_without_sex_with_a_clear_message(pers
     assert turned.status_code == 200
 
 
-def test_the_daily_run_stores_sex_with_every_other_dimension():
+def test_the_daily_run_stores_sex_with_every_other_dimension_and_for_the_network_each_by_organization(personas):
     indicator = Indicator.objects.get(code=CODE, version=1)
+    with_sex = [("sex", key) for key in indicator.dimensions if key != "sex"]
+    by_organization = [(key, "organization") for key in indicator.dimensions if key not in ("sex", "organization")]
 
-    pairs = [keys for keys in default_dimension_sets(indicator) if len(keys) == 2]
-    assert pairs == [("sex", key) for key in indicator.dimensions if key != "sex"]
+    for_one = [keys for keys in default_dimension_sets(indicator, Scope.of(1)) if len(keys) == 2]
+    for_network = [keys for keys in default_dimension_sets(indicator, Scope.network()) if len(keys) == 2]
+
+    assert for_one == with_sex
+    assert for_network == with_sex + by_organization
+    with pytest.raises(ValueError, match="only with Sex"):
+        queries.indicator_values(
+            membership=member(personas.coordinator), period=PERIOD, dimensions=("age_band", "organization")
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Coordinators across scopes: an organization's figures are its column of the network's table
+
+
+def three_organizations_by_sex(personas):
+    """Accepted referrals of women: 10 at A, 8 at B, 2 at the third; of men, 6 at each."""
+    third = personas.org_other
+    for to, women in ((personas.org_a, 10), (personas.org_b, 8), (third, 2)):
+        answered(personas, to=to, accepted=women, declined=0, sex=Sex.FEMALE)
+        answered(personas, to=to, accepted=6, declined=0, sex=Sex.MALE)
+    return (personas.org_a, personas.org_b, third)
+
+
+def test_a_coordinator_cannot_take_the_other_organizations_from_the_network(personas):
+    """Protected on their own, A's and B's tables showed 10 and 8 women and the network 20: the
+    third organization's hidden 2 was 20 − 10 − 8."""
+    organizations = three_organizations_by_sex(personas)
+    coordinator = member(personas.coordinator)
+
+    network = acceptance(membership=coordinator, dimensions=("sex",))
+    own = {
+        organization.pk: rows_of(acceptance(membership=coordinator, scope=Scope.of(organization), dimensions=("sex",)))
+        for organization in organizations
+    }
+
+    assert rows_of(network)["female"].numerator == 20
+    women = [own[organization.pk]["female"].numerator for organization in organizations]
+    assert women[2] is None
+    assert women.count(None) >= 2  # never exactly one hidden where the network's cell is shown
+    assert all(value in (None, 10, 8, 2) for value in women)
+    staff = rows_of(acceptance(membership=member(personas.caseworker_b), dimensions=("sex",)))
+    assert staff["female"].numerator == 8  # the organization's own staff: its table alone
+
+
+def test_an_organization_s_total_for_a_coordinator_agrees_with_the_network_by_organization(personas):
+    organizations = three_organizations_by_sex(personas)
+    coordinator = member(personas.coordinator)
+    by_organization = rows_of(acceptance(membership=coordinator, dimensions=("organization",)))
+
+    for organization in organizations:
+        alone = acceptance(membership=coordinator, scope=Scope.of(organization))
+        assert alone.total == by_organization[str(organization.pk)]
+        assert alone.scope == Scope.of(organization)
+
+
+def test_a_coordinator_sees_one_organization_and_one_breakdown_at_a_time(personas):
+    coordinator = member(personas.coordinator)
+    both = Scope.of(personas.org_a, personas.org_b)
+
+    with pytest.raises(ValueError, match="one organization at a time"):
+        acceptance(membership=coordinator, scope=both)
+    with pytest.raises(ValueError, match="one disaggregation at a time"):
+        acceptance(membership=coordinator, scope=Scope.of(personas.org_a), dimensions=("sex", "age_band"))
+    pair = acceptance(membership=member(personas.caseworker_b), dimensions=("sex", "age_band"))
+    assert pair.scope == Scope.of(personas.org_b)  # the organization's own staff keep their pairs
+
+
+def test_a_coordinator_reads_an_organization_from_the_network_s_stored_tables(personas):
+    organizations = three_organizations_by_sex(personas)
+    indicator = Indicator.objects.get(code=CODE, version=1)
+    snapshots_compute(periods=[PERIOD], scopes=[Scope.network()], indicators=[indicator])
+    coordinator = member(personas.coordinator)
+
+    table = acceptance(membership=coordinator, scope=Scope.of(organizations[0]), dimensions=("age_band",))
+
+    assert table.source == queries.SNAPSHOT
+    assert table.total.numerator == 16
 
 
 # ---------------------------------------------------------------------------------------------

@@ -131,13 +131,17 @@ def test_it_recomputes_through_the_background_task(personas):
 
     result = recompute_snapshots.enqueue(periods=[PERIOD.key]).return_value
 
-    # The whole, each dimension alone, and sex with each other one.
+    # The whole, each dimension alone, and sex with each other one; for the network, also each
+    # dimension but sex by organization (what coordinators read one organization from).
+    library = queries.current_indicators(on=PERIOD.end)
     every = sum(
         1 + len(indicator.dimensions) + ("sex" in indicator.dimensions) * (len(indicator.dimensions) - 1)
-        for indicator in queries.current_indicators(on=PERIOD.end)
+        for indicator in library
     )
+    by_organization = sum(len(i.dimensions) - 2 for i in library if "organization" in i.dimensions)
     organizations = Organization.objects.filter(is_active=True).count()
-    assert (result["written"], result["frozen"]) == (every * (1 + organizations), 0)
+    assert by_organization > 0
+    assert (result["written"], result["frozen"]) == (every * (1 + organizations) + by_organization, 0)
     assert table(personas).source == queries.SNAPSHOT
 
 
