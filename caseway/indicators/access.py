@@ -1,6 +1,7 @@
 """Who may see which indicators, and set which targets. Fail closed: anything unclear is a 404.
 
-- Coordinators (``indicators.view_network``): the network, any organization or set of them.
+- Coordinators (``indicators.view_network``): the network, or any one organization (read out of
+  the network's tables: ``queries.organization_tables``; a set of them is refused there).
 - Staff of an organization (``indicators.view_organization``): their organization only.
 - Donors: nothing yet (their view, of what they fund, comes with the funding app).
 - The public (``public=True``): the network only, never broken down by organization.
