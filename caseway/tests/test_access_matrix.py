@@ -92,8 +92,7 @@ def test_it_refuses_roles_without_the_action(client, personas, route):
     refused = list(_personas_without(personas, route.action))
     assert refused, f"every persona may {route.action}: the matrix cannot test {route.route}"
     for user in refused:
-        client.logout()
-        login(client, user)
+        login(client, user)  # replaces the previous persona's session cookie
         response = _request(client, route.placeholder_path())
         assert response.status_code == 403, (route.route, user.email, response.status_code)
 
@@ -108,7 +107,6 @@ def test_it_hides_objects_from_other_organizations(client, personas, name):
     response = getattr(client, case.method)(path, case.data)
     assert response.status_code == 404, (name, case.other.email, response.status_code)
 
-    client.logout()
-    login(client, case.owner)
+    login(client, case.owner)  # replaces the other persona's session cookie
     response = getattr(client, case.method)(path, case.data)
     assert response.status_code in {200, 201, 302}, (name, case.owner.email, response.status_code)
