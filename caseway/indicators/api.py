@@ -281,7 +281,8 @@ class IndicatorValues(IndicatorApiMixin, generics.GenericAPIView):
         description=_(
             "The indicators of a period and scope, totals and up to two disaggregations, for clients who "
             "agreed to be counted. Small counts, and whatever would reveal them, are null and marked hidden. "
-            "Coordinators see any scope; organization staff their organization (another scope answers 404)."
+            "Coordinators see the network or one organization at a time; organization staff their organization "
+            "(another scope answers 404)."
         ),
         parameters=[PERIOD, SCOPE, DIMENSIONS_PARAMETER, INDICATOR],
         responses={200: IndicatorValuesSerializer, 400: VALIDATION_ERROR},
@@ -290,6 +291,8 @@ class IndicatorValues(IndicatorApiMixin, generics.GenericAPIView):
         filters = _filters(request)
         try:
             export = exports.build(membership=request.membership, **filters)
+        except queries.ScopeRefused as error:
+            raise exceptions.ValidationError({"scope": [str(error)]}) from None
         except ValueError as error:
             raise exceptions.ValidationError({"dimensions": [str(error)]}) from None
         audit.record(request.user, "indicators.exported", None, fields=audit_fields("api", export), request=request)

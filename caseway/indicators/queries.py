@@ -518,6 +518,10 @@ def indicator_values(
     return protected_tables(scope=scope, dimensions=chosen_dimensions, public=public, **options)
 
 
+class ScopeRefused(ValueError):
+    """A scope this viewer may see, but not in this form (a coordinator's set of organizations)."""
+
+
 def organization_tables(*, indicators, period: Period, scope: Scope, dimensions, from_snapshot=True, now=None):
     """A coordinator's view of one organization: its column of the network's table by
     organization (and by ``dimensions``), which is protected together with the network's
@@ -531,7 +535,7 @@ def organization_tables(*, indicators, period: Period, scope: Scope, dimensions,
     whose organizations' figures do not add up to it) keep their own protection: a difference
     then only bounds a hidden cell."""
     if len(scope.organization_ids) != 1:
-        raise ValueError(_("Coordinators see the figures of one organization at a time."))
+        raise ScopeRefused(_("Coordinators see the figures of one organization at a time."))
     if len(dimensions) > 1:
         raise ValueError(_("For one organization, choose one disaggregation at a time."))
     if any(dimension.key == BY_ORGANIZATION for dimension in dimensions):

@@ -150,3 +150,16 @@ def test_it_refuses_other_roles_and_anonymous_callers(personas, client):
         assert client.get(reverse(name)).status_code == 401, name
         assert client.get(reverse(name), **token_for(personas.monitor_a)).status_code == 403, name
     assert AuditEvent.objects.filter(action="access.permission_denied").count() == 3
+
+
+def test_it_answers_a_coordinator_asking_for_several_organizations_at_once_with_a_400_on_scope(personas, client):
+    answered(personas, accepted=9, declined=9, to=personas.org_b)
+    both = Scope.of(personas.org_a, personas.org_b).key
+
+    refused = client.get(url("api:indicator_values", scope=both), **token_for(personas.coordinator))
+    one = client.get(url("api:indicator_values", scope=f"org:{personas.org_b.pk}"), **token_for(personas.coordinator))
+
+    assert refused.status_code == 400
+    assert "one organization at a time" in refused.json()["scope"][0]
+    assert one.status_code == 200
+    assert one.json()["scope"] == f"org:{personas.org_b.pk}"
